@@ -1,0 +1,76 @@
+//! The command line: one file per subcommand, each opening with what it does.
+//! `main.rs` only parses arguments and turns the result into an exit code.
+
+pub mod build;
+pub mod parse;
+pub mod validate;
+
+use crate::diagnostic::Diagnostic;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::Path;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newscorpus",
+    version,
+    about = "Raw news-article text files -> reproducible, validated, versioned dataset releases"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Build(build::Args),
+    Parse(parse::Args),
+    Validate(validate::Args),
+}
+
+/// What a command tells the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done, nothing wrong.
+    Ok = 0,
+    /// 1: the input has problems (validation errors, a release conflict).
+    Findings = 1,
+    /// 2: usage or I/O trouble.
+    Trouble = 2,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Parse(a) => parse::run(a),
+        Command::Validate(a) => validate::run(a),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-like, for people
+    Text,
+    /// one JSON document, for machines
+    Json,
+    /// GitHub Actions workflow commands
+    Github,
+}
+
+/// Diagnostic paths are relative to the folder they were found in; people
+/// and CI annotations need them relative to where the command ran.
+pub fn rebase(diags: &mut [Diagnostic], root: &Path) {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        return;
+    }
+    let prefix = root.to_string_lossy().replace('\\', "/");
+    let prefix = prefix.trim_end_matches('/');
+    for d in diags {
+        d.file = format!("{prefix}/{}", d.file);
+    }
+}
+
+/// Colour only when a person is looking: never in pipes, files or CI logs.
+pub fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}

@@ -1,0 +1,133 @@
+//! `seeds/dataset.toml`: what the dataset is called and the limits its articles must meet.
+
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::path::Path;
+
+pub const FILE_NAME: &str = "dataset.toml";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetConfig {
+    /// Machine name, used in file names and catalogues (`kremlin-denials`).
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// SPDX identifier, or `other` with `license_note` saying what applies.
+    pub license: String,
+    #[serde(default)]
+    pub license_note: Option<String>,
+    /// Version of the next release (semver).
+    pub version: String,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Larger files are refused before they are read whole.
+    pub max_file_bytes: u64,
+    pub min_words: usize,
+    pub max_title_chars: usize,
+    /// The period the corpus covers; a date outside it is `date-out-of-range`.
+    #[serde(deserialize_with = "toml_date")]
+    pub period_start: Option<NaiveDate>,
+    #[serde(deserialize_with = "toml_date")]
+    pub period_end: Option<NaiveDate>,
+    /// Jaccard similarity of word 5-shingles above which two bodies are near duplicates.
+    pub near_duplicate_threshold: f64,
+}
+
+/// Accepts a TOML local date (`2021-11-01`) or the same as a string.
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    use serde::de::Error as _;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Date(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Date(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        Raw::Date(dt) => {
+            return Err(D::Error::custom(format!(
+                "`{dt}` must be a date without a time"
+            )))
+        }
+        Raw::Text(s) => s,
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| D::Error::custom(format!("`{text}` is not a YYYY-MM-DD date")))
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 1024 * 1024,
+            min_words: 50,
+            max_title_chars: 200,
+            period_start: None,
+            period_end: None,
+            near_duplicate_threshold: 0.8,
+        }
+    }
+}
+
+impl DatasetConfig {
+    pub fn load(seeds: &Path) -> Result<Self> {
+        let path = seeds.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        Self::parse(&text).map_err(|message| Error::Config { path, message })
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: DatasetConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        if config.name.is_empty()
+            || !config
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(format!(
+                "name `{}` must be lower-case letters, digits and `-`",
+                config.name
+            ));
+        }
+        if let (Some(a), Some(b)) = (config.limits.period_start, config.limits.period_end) {
+            if a > b {
+                return Err(format!("limits.period_start {a} is after period_end {b}"));
+            }
+        }
+        if !(0.0..=1.0).contains(&config.limits.near_duplicate_threshold) {
+            return Err("limits.near_duplicate_threshold must lie between 0 and 1".into());
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = DatasetConfig::parse(
+            "name='a'\ntitle='t'\ndescription='d'\nlicense='MIT'\nversion='1.0.0'\nvesion='2'\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("vesion"), "{err}");
+    }
+
+    #[test]
+    fn limits_default_when_absent() {
+        let c = DatasetConfig::parse(
+            "name='a'\ntitle='t'\ndescription='d'\nlicense='MIT'\nversion='1.0.0'\n",
+        )
+        .unwrap();
+        assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.limits.max_file_bytes, 1 << 20);
+    }
+}

@@ -1,0 +1,149 @@
+//! The seeds folder -> a sorted list of article files. Nothing is followed
+//! out of the tree and nothing is skipped silently: every entry that is not
+//! an article gets a diagnostic saying why it was left out.
+
+use crate::config;
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::error::{Error, Result};
+use regex::Regex;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use walkdir::WalkDir;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Path relative to the seeds folder, `/`-separated (the record's `source_file`).
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Sorted by `rel` (byte order), whatever order the file system lists.
+    pub articles: Vec<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+static CONVENTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]+_[0-9a-f]{16}\.txt$").unwrap());
+
+/// Walks `root` recursively.
+pub fn discover(root: &Path) -> Result<Discovered> {
+    let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    if !meta.is_dir() {
+        return Err(Error::NotADirectory { path: root.into() });
+    }
+    let mut out = Discovered::default();
+    let mut walker = WalkDir::new(root)
+        .follow_links(false)
+        .min_depth(1)
+        .into_iter();
+    while let Some(item) = walker.next() {
+        let entry = item.map_err(|e| {
+            let path = e.path().unwrap_or(root).to_path_buf();
+            Error::io(path, e.into())
+        })?;
+        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let file_type = entry.file_type();
+        let Some(rel) = rel_string(rel_path) else {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    rel_path.to_string_lossy(),
+                    Rule::InvalidFileName,
+                    "the path is not valid UTF-8",
+                )
+                .help("rename the file using UTF-8 letters, digits, `_`, `-` and `.`"),
+            );
+            if file_type.is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        };
+        let name = entry.file_name().to_string_lossy();
+        if file_type.is_symlink() {
+            out.diagnostics.push(symlink(root, entry.path(), &rel));
+            continue;
+        }
+        if name.starts_with('.') {
+            out.diagnostics.push(
+                Diagnostic::new(&rel, Rule::UnexpectedFile, "hidden file or folder is ignored")
+                    .help("articles are visible `.txt` files; remove it or move it out of the seeds folder"),
+            );
+            if file_type.is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if let Some(c) = rel.chars().find(|c| c.is_control()) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    rel.escape_debug().to_string(),
+                    Rule::InvalidFileName,
+                    format!("the path holds the control character {:?}", c),
+                )
+                .help("rename the file without control characters (newlines, tabs)"),
+            );
+            if file_type.is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if file_type.is_dir() {
+            continue;
+        }
+        if !file_type.is_file() {
+            out.diagnostics.push(
+                Diagnostic::new(&rel, Rule::UnexpectedFile, "not a regular file; ignored")
+                    .help("articles are regular `.txt` files"),
+            );
+            continue;
+        }
+        if rel == config::FILE_NAME {
+            continue;
+        }
+        if !name.ends_with(".txt") {
+            out.diagnostics.push(
+                Diagnostic::new(&rel, Rule::UnexpectedFile, "not a `.txt` article; ignored")
+                    .help("articles are `.txt` files; the only other file the seeds folder holds is dataset.toml"),
+            );
+            continue;
+        }
+        if !CONVENTION.is_match(&name) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    &rel,
+                    Rule::FileNameConvention,
+                    "file name is off the corpus convention `<digits>_<16 hex digits>.txt`",
+                )
+                .help("e.g. `005_1f3a9c0d2b4e6a81.txt`; a corpus with its own numbering can ignore this warning"),
+            );
+        }
+        out.articles.push(Entry {
+            rel,
+            path: entry.path().to_path_buf(),
+        });
+    }
+    out.articles.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+fn rel_string(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+fn symlink(root: &Path, path: &Path, rel: &str) -> Diagnostic {
+    let target = std::fs::read_link(path).ok();
+    let inside = std::fs::canonicalize(path)
+        .ok()
+        .zip(std::fs::canonicalize(root).ok())
+        .is_some_and(|(t, r)| t.starts_with(r));
+    let shown = target.map_or_else(|| "?".to_string(), |t| t.display().to_string());
+    let message = if inside {
+        format!("symbolic link to `{shown}` is not followed")
+    } else {
+        format!("symbolic link to `{shown}` leads out of the seeds folder and is not followed")
+    };
+    Diagnostic::new(rel, Rule::SymlinkEscape, message)
+        .help("copy the article into the seeds folder as a regular file")
+}

@@ -1,0 +1,24 @@
+//! newscorpus: raw news-article text files -> reproducible, validated,
+//! versioned dataset releases.
+//!
+//! The pipeline runs one way, one module a stage:
+//! [`discover`] -> [`source`] -> [`parse`] -> [`record`] -> [`check`] -> [`release`].
+
+pub mod check;
+pub mod cmd;
+pub mod config;
+pub mod corpus;
+pub mod diagnostic;
+pub mod discover;
+pub mod error;
+pub mod parse;
+pub mod record;
+pub mod release;
+pub mod render;
+pub mod schema;
+pub mod source;
+
+pub use error::{Error, Result};
+
+/// Builder version recorded in every manifest.
+pub const BUILDER_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,25 @@
+use clap::Parser;
+use newscorpus::cmd::{self, Cli, Exit};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are successes; anything else is usage trouble.
+            return ExitCode::from(if e.use_stderr() {
+                Exit::Trouble as u8
+            } else {
+                Exit::Ok as u8
+            });
+        }
+    };
+    match cmd::run(cli) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(Exit::Trouble as u8)
+        }
+    }
+}

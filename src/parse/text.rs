@@ -1,0 +1,83 @@
+//! White-space and invisible-character clean-up of one line of article text.
+
+use std::borrow::Cow;
+
+/// Characters that render as (or are meant as) a plain space. U+00A0 is
+/// common in scraped text (`spokesperson\u{a0}Dmitry`): it is a space to a
+/// reader, so the cleaned body uses a space, while the canonical source (and
+/// so the ID) keeps the byte-exact character.
+fn is_space_like(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// Invisible characters with no meaning in running English text. Joiners
+/// (U+200C, U+200D) are kept: they change how emoji and some scripts render.
+pub fn is_droppable_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}')
+}
+
+/// Maps odd spaces to ASCII space, drops invisible characters, collapses runs
+/// of spaces and trims. Borrows when the line is already clean (most are).
+pub fn clean_line(line: &str) -> Cow<'_, str> {
+    let needs_work = line.starts_with(' ')
+        || line.ends_with(' ')
+        || line.contains("  ")
+        || line
+            .chars()
+            .any(|c| is_space_like(c) || is_droppable_invisible(c));
+    if !needs_work {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    for c in line.chars() {
+        if is_droppable_invisible(c) {
+            continue;
+        }
+        if c == ' ' || is_space_like(c) {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
+/// Words are white-space separated tokens holding at least one letter or
+/// digit, so a dash or a bullet between spaces is not a word.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_spaces_become_one_space() {
+        assert_eq!(
+            clean_line("spokesperson\u{a0}Dmitry"),
+            "spokesperson Dmitry"
+        );
+        assert_eq!(clean_line("  The AP.\u{a0} "), "The AP.");
+        assert_eq!(clean_line("a\t\u{2009} b"), "a b");
+        assert_eq!(clean_line("zero\u{200B}width\u{FEFF}"), "zerowidth");
+        assert!(matches!(clean_line("already clean"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn words_need_a_letter_or_digit() {
+        assert_eq!(word_count("Peskov said - \"no\" — 100,000 troops •"), 5);
+        assert_eq!(word_count(""), 0);
+    }
+}

@@ -1,0 +1,102 @@
+//! The release record. Field order here is the CSV column order and must
+//! match `schema/article.schema.json` (a test holds them together).
+
+use crate::parse::{DateSource, Parsed};
+use crate::source::{sha256_hex, Source};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Article {
+    pub id: String,
+    pub published: Option<String>,
+    pub published_time: Option<String>,
+    pub timezone: Option<String>,
+    pub date_source: DateSourceField,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub language: Option<String>,
+    pub body: String,
+    pub word_count: u64,
+    pub source_file: String,
+    pub source_sha256: String,
+    pub text_sha256: String,
+    pub removed_lines: u64,
+}
+
+/// `date_source` as written to a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSourceField {
+    Dateline,
+    FrontMatter,
+    None,
+}
+
+impl From<DateSource> for DateSourceField {
+    fn from(d: DateSource) -> Self {
+        match d {
+            DateSource::Dateline => DateSourceField::Dateline,
+            DateSource::FrontMatter => DateSourceField::FrontMatter,
+            DateSource::None => DateSourceField::None,
+        }
+    }
+}
+
+pub const FIELDS: &[&str] = &[
+    "id",
+    "published",
+    "published_time",
+    "timezone",
+    "date_source",
+    "title",
+    "url",
+    "outlet",
+    "language",
+    "body",
+    "word_count",
+    "source_file",
+    "source_sha256",
+    "text_sha256",
+    "removed_lines",
+];
+
+impl Article {
+    pub fn new(source: &Source, parsed: &Parsed) -> Article {
+        let body = parsed.body();
+        let published = parsed.published.as_ref();
+        Article {
+            id: source.id(),
+            published: published.map(|p| p.date.format("%Y-%m-%d").to_string()),
+            published_time: published
+                .and_then(|p| p.time)
+                .map(|t| t.format("%H:%M").to_string()),
+            timezone: published.and_then(|p| p.timezone.clone()),
+            date_source: published.map_or(DateSourceField::None, |p| p.source.into()),
+            title: parsed.title.clone(),
+            url: parsed.front_matter.url.clone(),
+            outlet: parsed.front_matter.outlet.clone(),
+            language: parsed.front_matter.language.clone(),
+            word_count: crate::parse::text::word_count(&body) as u64,
+            text_sha256: sha256_hex(body.as_bytes()),
+            body,
+            source_file: source.path.clone(),
+            source_sha256: source.source_sha256.clone(),
+            removed_lines: parsed.removed_lines() as u64,
+        }
+    }
+
+    /// Release order: by publication date with undated articles last, then by id.
+    pub fn sort_key(&self) -> (bool, &str, &str) {
+        (
+            self.published.is_none(),
+            self.published.as_deref().unwrap_or(""),
+            &self.id,
+        )
+    }
+}
+
+pub fn sort(articles: &mut [Article]) {
+    articles.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
