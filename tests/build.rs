@@ -1,0 +1,345 @@
+//! `newscorpus build` as a maintainer uses it.
+
+mod common;
+
+use common::{code, stderr, stdout, tree, Workdir};
+use std::fs;
+
+const SEED_NAMES: usize = 5;
+
+fn newest_release() -> (String, std::path::PathBuf) {
+    let dist = common::repo().join("dist");
+    let newest = fs::read_dir(&dist)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| semver::Version::parse(&e.file_name().to_string_lossy()).ok())
+        .max()
+        .expect("a committed release in dist/");
+    let v = newest.to_string();
+    (v.clone(), dist.join(v))
+}
+
+#[test]
+fn builds_the_seeds_into_a_release() {
+    let wd = Workdir::with_seeds();
+    let out = wd.run(&["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let names: Vec<String> = tree(&wd.path().join("dist/1.0.0"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "SHA256SUMS",
+            "article.schema.json",
+            "articles.csv",
+            "articles.json",
+            "articles.jsonl",
+            "manifest.json"
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&wd.read("dist/1.0.0/manifest.json")).unwrap();
+    assert_eq!(manifest["name"], "kremlin-denials");
+    assert_eq!(manifest["version"], "1.0.0");
+    assert_eq!(manifest["record_count"], SEED_NAMES);
+    assert_eq!(manifest["id_rule"], 1);
+    assert_eq!(manifest["builder"]["version"], env!("CARGO_PKG_VERSION"));
+    // Each listed file's size and hash are the real ones.
+    for f in manifest["files"].as_array().unwrap() {
+        let bytes = wd.read(&format!("dist/1.0.0/{}", f["path"].as_str().unwrap()));
+        assert_eq!(f["bytes"], bytes.len());
+        assert_eq!(f["sha256"], newscorpus::source::sha256_hex(&bytes));
+    }
+    // The release's records are exactly the ones `parse` gives, sorted
+    // by date with the undated one last.
+    let records: Vec<serde_json::Value> =
+        serde_json::from_slice(&wd.read("dist/1.0.0/articles.json")).unwrap();
+    let dates: Vec<Option<&str>> = records.iter().map(|r| r["published"].as_str()).collect();
+    assert_eq!(
+        dates,
+        [
+            Some("2021-11-23"),
+            Some("2021-12-11"),
+            Some("2021-12-23"),
+            Some("2022-01-15"),
+            None
+        ]
+    );
+    let jsonl: Vec<serde_json::Value> = String::from_utf8(wd.read("dist/1.0.0/articles.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(jsonl, records);
+}
+
+#[test]
+fn sha256sums_passes_sha256sum_check() {
+    let wd = Workdir::with_seeds();
+    assert_eq!(code(&wd.run(&["build"])), 0);
+    let dir = wd.path().join("dist/1.0.0");
+    let sums = String::from_utf8(wd.read("dist/1.0.0/SHA256SUMS")).unwrap();
+    assert_eq!(sums.lines().count(), 5, "every file but SHA256SUMS itself");
+    for line in sums.lines() {
+        let (hash, name) = line
+            .split_once("  ")
+            .expect("sha256sum format: HASH, two spaces, NAME");
+        assert_eq!(
+            hash,
+            newscorpus::source::sha256_hex(&fs::read(dir.join(name)).unwrap()),
+            "{name}"
+        );
+    }
+    if let Ok(out) = std::process::Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&dir)
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn committed_release_is_reproduced_byte_for_byte() {
+    // Any change to the builder's output must come with a new version.
+    let (version, committed) = newest_release();
+    let wd = Workdir::new();
+    let seeds = common::repo().join("seeds");
+    let out = wd.run(&[
+        "build",
+        "--seeds",
+        seeds.to_str().unwrap(),
+        "--out",
+        "dist",
+        "--version",
+        &version,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let built = tree(&wd.path().join("dist").join(&version));
+    let shipped = tree(&committed);
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&built), names(&shipped));
+    for ((name, a), (_, b)) in built.iter().zip(&shipped) {
+        assert!(a == b, "dist/{version}/{name} differs from a fresh build: bump the version and build a new release");
+    }
+}
+
+#[test]
+fn every_committed_release_matches_its_checksums() {
+    for entry in fs::read_dir(common::repo().join("dist")).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let sums = fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+        let mut listed: Vec<&str> = vec!["SHA256SUMS"];
+        for line in sums.lines() {
+            let (hash, name) = line.split_once("  ").unwrap();
+            let bytes = fs::read(dir.join(name)).unwrap();
+            assert_eq!(
+                hash,
+                newscorpus::source::sha256_hex(&bytes),
+                "{}/{name}",
+                dir.display()
+            );
+            listed.push(name);
+        }
+        for (name, _) in tree(&dir) {
+            assert!(
+                listed.contains(&name.as_str()),
+                "{}/{name} is not in SHA256SUMS",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_tz_locale_threads_or_directory_order() {
+    let wd = Workdir::new();
+    wd.copy_seeds("a", false);
+    wd.copy_seeds("b", true);
+    let first = wd
+        .command(&["build", "--seeds", "a", "--out", "out-a"])
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let second = wd
+        .command(&["build", "--seeds", "b", "--out", "out-b"])
+        .env("TZ", "Pacific/Kiritimati")
+        .env("LC_ALL", "tr_TR.UTF-8")
+        .env("LANG", "ja_JP.UTF-8")
+        .env("RAYON_NUM_THREADS", "8")
+        .output()
+        .unwrap();
+    assert_eq!(code(&second), 0, "{}", stderr(&second));
+    assert!(
+        tree(&wd.path().join("out-a")) == tree(&wd.path().join("out-b")),
+        "the two releases differ"
+    );
+}
+
+#[test]
+fn rebuilding_an_identical_release_is_a_no_op() {
+    let wd = Workdir::with_seeds();
+    assert_eq!(code(&wd.run(&["build"])), 0);
+    let before = tree(&wd.path().join("dist/1.0.0"));
+    let out = wd.run(&["build"]);
+    assert_eq!(code(&out), 0);
+    assert!(stderr(&out).contains("up to date"), "{}", stderr(&out));
+    assert!(before == tree(&wd.path().join("dist/1.0.0")));
+}
+
+#[test]
+fn a_release_that_would_change_is_refused_and_left_untouched() {
+    let wd = Workdir::with_seeds();
+    assert_eq!(code(&wd.run(&["build"])), 0);
+    let before = tree(&wd.path().join("dist"));
+    let mut text = fs::read_to_string(wd.path().join("seeds/004_3c148edddf5b7089.txt")).unwrap();
+    text.push_str("\n\nOne more paragraph of article text.");
+    wd.write("seeds/004_3c148edddf5b7089.txt", text);
+    let out = wd.run(&["build"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("already exists") && err.contains("articles.csv"),
+        "{err}"
+    );
+    assert!(
+        before == tree(&wd.path().join("dist")),
+        "the existing release was modified"
+    );
+    // A new version is the way forward.
+    assert_eq!(code(&wd.run(&["build", "--version", "1.1.0"])), 0);
+    assert!(wd.exists("dist/1.1.0/articles.csv"));
+}
+
+#[test]
+fn validation_errors_stop_the_build_before_anything_is_written() {
+    let wd = Workdir::with_seeds();
+    wd.write("seeds/005_0000000000000001.txt", b"caf\xE9 au lait\n");
+    wd.write(
+        "seeds/006_0000000000000002.txt",
+        fs::read(common::repo().join("seeds/000_4885012b05b90505.txt")).unwrap(),
+    );
+    let out = wd.run(&["build"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[invalid-utf8]") && err.contains("seeds/005_0000000000000001.txt"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[duplicate-source]") && err.contains("000_4885012b05b90505.txt"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!wd.exists("dist/1.0.0"));
+}
+
+#[test]
+fn stale_staging_folders_are_cleaned_and_a_held_lock_refuses() {
+    let wd = Workdir::with_seeds();
+    wd.write("dist/.staging-1.0.0-99999/articles.csv", "half");
+    let out = wd.run(&["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!wd.exists("dist/.staging-1.0.0-99999"));
+
+    let lock = fs::File::create(wd.path().join("dist/.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let out = wd.run(&["build", "--version", "2.0.0"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("another build"), "{}", stderr(&out));
+    assert!(!wd.exists("dist/2.0.0"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let wd = Workdir::with_seeds();
+    let out = wd.run(&["build", "--version", "one"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("not a semantic version"),
+        "{}",
+        stderr(&out)
+    );
+    let out = wd.run(&["build", "--seeds", "nowhere"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("nowhere"), "{}", stderr(&out));
+    assert_eq!(code(&wd.run(&["build", "--no-such-flag"])), 2);
+}
+
+#[test]
+fn every_command_has_help() {
+    let wd = Workdir::new();
+    for (cmd, flag) in [
+        ("build", "--seeds"),
+        ("parse", "--explain"),
+        ("validate", "--format"),
+    ] {
+        let out = wd.run(&[cmd, "--help"]);
+        assert_eq!(code(&out), 0);
+        assert!(
+            stdout(&out).contains(flag),
+            "{cmd} --help: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn parse_prints_json_lines_and_explains_drops() {
+    let wd = Workdir::with_seeds();
+    let out = wd.run(&[
+        "parse",
+        "--explain",
+        "seeds/003_95e29a5b85b68a4f.txt",
+        "seeds/002_c85ca255a4b327b4.txt",
+    ]);
+    assert_eq!(code(&out), 0);
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["published"], "2022-01-15");
+    assert_eq!(lines[1]["source_file"], "seeds/002_c85ca255a4b327b4.txt");
+    let err = stderr(&out);
+    assert!(
+        err.contains("seeds/003_95e29a5b85b68a4f.txt:5: dropped (story-code): Story Code : 973712"),
+        "{err}"
+    );
+    assert!(
+        err.contains("seeds/003_95e29a5b85b68a4f.txt:6: dropped (repeated-headline)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("seeds/002_c85ca255a4b327b4.txt:1: dropped (timestamp-stub): Last Updated:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn release_files_snapshot() {
+    let wd = Workdir::with_seeds();
+    assert_eq!(code(&wd.run(&["build"])), 0);
+    let settings = common::insta_settings();
+    settings.bind(|| {
+        for (name, bytes) in tree(&wd.path().join("dist/1.0.0")) {
+            if name == "article.schema.json" {
+                // The schema is the committed file itself (tests/schema.rs holds them equal).
+                continue;
+            }
+            insta::assert_snapshot!(format!("release-{name}"), String::from_utf8(bytes).unwrap());
+        }
+    });
+}
