@@ -5,6 +5,7 @@ use crate::config::Limits;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::parse::Parsed;
 use crate::record::Article;
+use crate::similarity;
 use crate::source::Source;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -187,7 +188,7 @@ fn char_rule(
 
 /// Rules across articles. `articles` may be in any order; findings are placed
 /// on the later file (by path) of each pair and name the earlier one.
-pub fn across(articles: &[&Article]) -> Vec<Diagnostic> {
+pub fn across(articles: &[&Article], limits: &Limits) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut sorted: Vec<&Article> = articles.to_vec();
     sorted.sort_by(|a, b| a.source_file.cmp(&b.source_file));
@@ -195,6 +196,9 @@ pub fn across(articles: &[&Article]) -> Vec<Diagnostic> {
     let mut by_source: BTreeMap<&str, &Article> = BTreeMap::new();
     let mut by_id: BTreeMap<&str, &Article> = BTreeMap::new();
     let mut by_text: BTreeMap<&str, &Article> = BTreeMap::new();
+    // One representative per distinct body for the near-duplicate pass:
+    // exact copies are reported above and are not also "near".
+    let mut distinct: Vec<&Article> = Vec::new();
     for a in sorted {
         if let Some(first) = by_source.get(a.source_sha256.as_str()) {
             out.push(
@@ -244,7 +248,27 @@ pub fn across(articles: &[&Article]) -> Vec<Diagnostic> {
             );
         } else {
             by_text.insert(&a.text_sha256, a);
+            distinct.push(a);
         }
+    }
+    let bodies: Vec<&str> = distinct.iter().map(|a| a.body.as_str()).collect();
+    for (i, j, score) in similarity::near_pairs(&bodies, limits.near_duplicate_threshold) {
+        let (first, later) = (distinct[i], distinct[j]);
+        out.push(
+            Diagnostic::new(
+                &later.source_file,
+                Rule::NearDuplicate,
+                format!(
+                    "the body is {:.0}% the same as that of `{}` (Jaccard similarity {score:.3} of word 5-shingles)",
+                    score * 100.0,
+                    first.source_file
+                ),
+            )
+            .help(format!(
+                "if both are the same story, keep one of `{}` and `{}`; if they are different articles, ignore this warning",
+                first.source_file, later.source_file
+            )),
+        );
     }
     out
 }

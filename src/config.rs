@@ -6,6 +6,8 @@ use serde::Deserialize;
 use std::path::Path;
 
 pub const FILE_NAME: &str = "dataset.toml";
+/// The corpus convention: a sequence number and 16 hex digits.
+pub const DEFAULT_FILE_NAME_PATTERN: &str = r"^[0-9]+_[0-9a-f]{16}\.txt$";
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +40,8 @@ pub struct Limits {
     pub period_end: Option<NaiveDate>,
     /// Jaccard similarity of word 5-shingles above which two bodies are near duplicates.
     pub near_duplicate_threshold: f64,
+    /// File names off this pattern get a `file-name-convention` warning.
+    pub file_name_pattern: String,
 }
 
 /// Accepts a TOML local date (`2021-11-01`) or the same as a string.
@@ -72,6 +76,7 @@ impl Default for Limits {
             period_start: None,
             period_end: None,
             near_duplicate_threshold: 0.8,
+            file_name_pattern: DEFAULT_FILE_NAME_PATTERN.into(),
         }
     }
 }
@@ -103,6 +108,11 @@ impl DatasetConfig {
         }
         if !(0.0..=1.0).contains(&config.limits.near_duplicate_threshold) {
             return Err("limits.near_duplicate_threshold must lie between 0 and 1".into());
+        }
+        if let Err(e) = regex::Regex::new(&config.limits.file_name_pattern) {
+            return Err(format!(
+                "limits.file_name_pattern is not a valid regex: {e}"
+            ));
         }
         Ok(config)
     }

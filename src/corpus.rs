@@ -54,7 +54,7 @@ impl Corpus {
 
 /// Discovers and processes every article under `root`.
 pub fn load_dir(root: &Path, limits: &Limits) -> Result<Corpus> {
-    let found = discover::discover(root)?;
+    let found = discover::discover(root, limits)?;
     let mut corpus = load_entries(&found.articles, limits)?;
     corpus.diagnostics.extend(found.diagnostics);
     diagnostic::sort(&mut corpus.diagnostics);
@@ -78,7 +78,7 @@ pub fn load_entries(entries: &[Entry], limits: &Limits) -> Result<Corpus> {
         corpus.articles.extend(p.article);
     }
     let refs: Vec<&Article> = corpus.articles.iter().collect();
-    corpus.diagnostics.extend(check::across(&refs));
+    corpus.diagnostics.extend(check::across(&refs, limits));
     record::sort(&mut corpus.articles);
     corpus.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     diagnostic::sort(&mut corpus.diagnostics);

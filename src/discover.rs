@@ -2,12 +2,11 @@
 //! out of the tree and nothing is skipped silently: every entry that is not
 //! an article gets a diagnostic saying why it was left out.
 
-use crate::config;
+use crate::config::{self, Limits};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::{Error, Result};
 use regex::Regex;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 use walkdir::WalkDir;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,11 +23,12 @@ pub struct Discovered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-static CONVENTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[0-9]+_[0-9a-f]{16}\.txt$").unwrap());
-
 /// Walks `root` recursively.
-pub fn discover(root: &Path) -> Result<Discovered> {
+pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
+    let convention = Regex::new(&limits.file_name_pattern).map_err(|e| Error::Config {
+        path: root.join(config::FILE_NAME),
+        message: format!("limits.file_name_pattern: {e}"),
+    })?;
     let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
     if !meta.is_dir() {
         return Err(Error::NotADirectory { path: root.into() });
@@ -108,14 +108,14 @@ pub fn discover(root: &Path) -> Result<Discovered> {
             );
             continue;
         }
-        if !CONVENTION.is_match(&name) {
+        if !convention.is_match(&name) {
             out.diagnostics.push(
                 Diagnostic::new(
                     &rel,
                     Rule::FileNameConvention,
-                    "file name is off the corpus convention `<digits>_<16 hex digits>.txt`",
+                    format!("file name is off the corpus convention `{}`", limits.file_name_pattern),
                 )
-                .help("e.g. `005_1f3a9c0d2b4e6a81.txt`; a corpus with its own numbering can ignore this warning"),
+                .help("e.g. `005_1f3a9c0d2b4e6a81.txt`; a corpus with its own numbering sets limits.file_name_pattern in dataset.toml"),
             );
         }
         out.articles.push(Entry {

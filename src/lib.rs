@@ -16,6 +16,7 @@ pub mod record;
 pub mod release;
 pub mod render;
 pub mod schema;
+pub mod similarity;
 pub mod source;
 
 pub use error::{Error, Result};

@@ -32,15 +32,20 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut diags = Vec::new();
+    // Limits come from the first folder's dataset.toml, else the defaults.
     let mut limits: Option<Limits> = None;
+    for path in &args.paths {
+        if path.is_dir() && path.join(config::FILE_NAME).exists() {
+            limits = Some(DatasetConfig::load(path)?.limits);
+            break;
+        }
+    }
+    let limits = limits.unwrap_or_default();
     for path in &args.paths {
         let meta = std::fs::symlink_metadata(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
-            if path.join(config::FILE_NAME).exists() && limits.is_none() {
-                limits = Some(DatasetConfig::load(path)?.limits);
-            }
-            let mut found = discover::discover(path)?;
+            let mut found = discover::discover(path, &limits)?;
             let prefix = |rel: &str| {
                 let p = path.to_string_lossy().replace('\\', "/");
                 if p == "." {
@@ -64,7 +69,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     }
     entries.sort_by(|a, b| a.rel.cmp(&b.rel));
     entries.dedup_by(|a, b| a.rel == b.rel);
-    let limits = limits.unwrap_or_default();
     let Corpus {
         diagnostics, files, ..
     } = corpus::load_entries(&entries, &limits)?;
