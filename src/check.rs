@@ -52,33 +52,9 @@ pub fn article(
     }
     for (idx, line) in source.text.split('\n').enumerate() {
         let disk = source.disk_line(idx + 1);
-        char_rule(
-            &mut out,
-            path,
-            disk,
-            line,
-            Rule::BidiControl,
-            is_bidi_control,
-            "remove it: it can make text display differently from what is stored",
-        );
-        char_rule(
-            &mut out,
-            path,
-            disk,
-            line,
-            Rule::InvisibleCharacter,
-            is_invisible,
-            "remove it unless it is meant (it changes the bytes, not what a reader sees)",
-        );
-        char_rule(
-            &mut out,
-            path,
-            disk,
-            line,
-            Rule::ControlCharacter,
-            is_bad_control,
-            "remove it; articles are plain text",
-        );
+        for rule in CHAR_RULES {
+            rule.check(&mut out, path, disk, line);
+        }
     }
     for (line_no, paragraph) in &parsed.paragraphs {
         if let Some(m) = MARKUP.find(paragraph) {
@@ -158,32 +134,57 @@ pub fn article(
     out
 }
 
-fn char_rule(
-    out: &mut Vec<Diagnostic>,
-    path: &str,
-    line_no: usize,
-    line: &str,
+/// A rule about single characters: which ones, what to call them, what to do.
+struct CharRule {
     rule: Rule,
-    pred: fn(char) -> bool,
-    help: &str,
-) {
-    let mut hits = line.char_indices().filter(|(_, c)| pred(*c));
-    let Some((at, c)) = hits.next() else { return };
-    let more = hits.count();
-    let also = if more > 0 {
-        format!(" (and {more} more on this line)")
-    } else {
-        String::new()
-    };
-    out.push(
-        Diagnostic::new(
-            path,
-            rule,
-            format!("{} U+{:04X}{also}", rule.summary(), c as u32),
-        )
-        .at_span(line_no, line, at..at + c.len_utf8())
-        .help(help),
-    );
+    matches: fn(char) -> bool,
+    noun: &'static str,
+    help: &'static str,
+}
+
+const CHAR_RULES: &[CharRule] = &[
+    CharRule {
+        rule: Rule::BidiControl,
+        matches: is_bidi_control,
+        noun: "bidirectional control character",
+        help: "remove it: it makes text display in another order than it is stored (Trojan Source)",
+    },
+    CharRule {
+        rule: Rule::InvisibleCharacter,
+        matches: is_invisible,
+        noun: "invisible character",
+        help:
+            "remove it unless it is meant: it changes the bytes and the ID, not what a reader sees",
+    },
+    CharRule {
+        rule: Rule::ControlCharacter,
+        matches: is_bad_control,
+        noun: "control character",
+        help: "remove it; articles are plain text",
+    },
+];
+
+impl CharRule {
+    /// One finding per line, at the first offending character.
+    fn check(&self, out: &mut Vec<Diagnostic>, path: &str, line_no: usize, line: &str) {
+        let mut hits = line.char_indices().filter(|(_, c)| (self.matches)(*c));
+        let Some((at, c)) = hits.next() else { return };
+        let more = hits.count();
+        let also = if more > 0 {
+            format!(" (and {more} more on this line)")
+        } else {
+            String::new()
+        };
+        out.push(
+            Diagnostic::new(
+                path,
+                self.rule,
+                format!("{} U+{:04X}{also}", self.noun, c as u32),
+            )
+            .at_span(line_no, line, at..at + c.len_utf8())
+            .help(self.help),
+        );
+    }
 }
 
 /// Rules across articles. `articles` may be in any order; findings are placed
@@ -271,4 +272,51 @@ pub fn across(articles: &[&Article], limits: &Limits) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::DateSourceField;
+
+    fn article(file: &str, source_sha256: &str, body: &str) -> Article {
+        Article {
+            id: crate::source::id_from_sha256(source_sha256),
+            published: None,
+            published_time: None,
+            timezone: None,
+            date_source: DateSourceField::None,
+            title: None,
+            url: None,
+            outlet: None,
+            language: None,
+            body: body.into(),
+            word_count: 1,
+            source_file: file.into(),
+            source_sha256: source_sha256.into(),
+            text_sha256: crate::source::sha256_hex(body.as_bytes()),
+            removed_lines: 0,
+        }
+    }
+
+    #[test]
+    fn check_across_reports_id_collisions() {
+        // Two different sources whose digests share the first 64 bits: cannot
+        // be planted with real files, so the digests are made up.
+        let a = article(
+            "b.txt",
+            &format!("{}{}", "ab".repeat(8), "0".repeat(48)),
+            "one text",
+        );
+        let b = article(
+            "a.txt",
+            &format!("{}{}", "ab".repeat(8), "1".repeat(48)),
+            "another text",
+        );
+        let out = across(&[&a, &b], &Limits::default());
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].rule, Rule::IdCollision);
+        assert_eq!(out[0].file, "b.txt", "reported on the later file");
+        assert!(out[0].message.contains("a.txt"));
+    }
 }

@@ -144,9 +144,10 @@ pub fn parse(source: &Source) -> Parsed {
                                     &source.path,
                                     Rule::WeekdayMismatch,
                                     format!(
-                                        "the date line says {wd:?} but {} was a {:?}",
+                                        "the date line says {} but {} was a {}",
+                                        weekday_name(wd),
                                         date.date,
-                                        chrono::Datelike::weekday(&date.date)
+                                        weekday_name(chrono::Datelike::weekday(&date.date))
                                     ),
                                 )
                                 .at_span(disk, raw, 0..raw.len())
@@ -210,6 +211,19 @@ pub fn parse(source: &Source) -> Parsed {
         paragraphs,
         dropped,
         diagnostics,
+    }
+}
+
+fn weekday_name(w: chrono::Weekday) -> &'static str {
+    use chrono::Weekday::*;
+    match w {
+        Mon => "Monday",
+        Tue => "Tuesday",
+        Wed => "Wednesday",
+        Thu => "Thursday",
+        Fri => "Friday",
+        Sat => "Saturday",
+        Sun => "Sunday",
     }
 }
 
