@@ -33,6 +33,12 @@ pub enum Error {
     #[error("another build is writing to {path} (lock held); wait for it to finish")]
     Locked { path: PathBuf },
 
+    #[error("{path}: {message}")]
+    Release { path: PathBuf, message: String },
+
+    #[error("version policy: {0}")]
+    VersionPolicy(String),
+
     #[error("the embedded article schema is invalid: {0}")]
     Schema(String),
 

@@ -4,12 +4,15 @@
 //! The pipeline runs one way, one module a stage:
 //! [`discover`] -> [`source`] -> [`parse`] -> [`record`] -> [`check`] -> [`release`].
 
+pub mod builder;
 pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
+pub mod dist;
 pub mod error;
 pub mod parse;
 pub mod record;
@@ -18,6 +21,7 @@ pub mod render;
 pub mod schema;
 pub mod similarity;
 pub mod source;
+pub mod verify;
 
 pub use error::{Error, Result};
 

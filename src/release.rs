@@ -1,26 +1,34 @@
-//! [Article] -> the files of `dist/<version>/`, rendered in memory and then
-//! published atomically: written into a hidden staging folder beside the
-//! target, synced, and renamed into place under a lock. A reader never sees
-//! half a release, and a release that exists is never changed.
+//! [Article] -> the bytes of every file of `dist/<version>/`, rendered in
+//! memory. Pure: the same inputs give the same bytes. [`crate::dist`]
+//! publishes them.
 
 use crate::config::DatasetConfig;
 use crate::corpus::InputFile;
+use crate::diff::Bump;
 use crate::error::{Error, Result};
 use crate::record::Article;
 use crate::schema;
 use crate::source::{sha256_hex, ID_RULE};
 use serde::Serialize;
-use std::fs::{self, File};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 pub const CSV: &str = "articles.csv";
 pub const JSON: &str = "articles.json";
 pub const JSONL: &str = "articles.jsonl";
 pub const MANIFEST: &str = "manifest.json";
 pub const SUMS: &str = "SHA256SUMS";
-const LOCK: &str = ".lock";
-const STAGING_PREFIX: &str = ".staging-";
+pub const CHANGES: &str = "CHANGES.md";
+
+/// How this version relates to the previous release, recorded in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionPolicy {
+    /// The highest earlier release in the same folder.
+    pub previous_version: Option<String>,
+    /// The smallest bump the change needs (none for an initial release).
+    pub required_bump: Option<Bump>,
+    pub reasons: Vec<String>,
+    /// True when `--allow-version-policy` let a too-small bump through.
+    pub overridden: bool,
+}
 
 /// One file of a release, in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +48,7 @@ struct Manifest<'a> {
     builder: Builder,
     id_rule: u32,
     record_count: usize,
+    version_policy: &'a VersionPolicy,
     sort_order: &'static str,
     schema_sha256: String,
     sources: Sources,
@@ -74,8 +83,14 @@ pub fn render(
     version: &str,
     articles: &[Article],
     inputs: &[InputFile],
+    changes: &str,
+    policy: &VersionPolicy,
 ) -> Result<Vec<ReleaseFile>> {
     let mut files = vec![
+        ReleaseFile {
+            name: CHANGES.into(),
+            bytes: changes.as_bytes().to_vec(),
+        },
         ReleaseFile {
             name: CSV.into(),
             bytes: csv_bytes(articles)?,
@@ -109,6 +124,7 @@ pub fn render(
         },
         id_rule: ID_RULE,
         record_count: articles.len(),
+        version_policy: policy,
         sort_order: "published ascending with nulls last, then id",
         schema_sha256: sha256_hex(schema::TEXT.as_bytes()),
         sources: Sources {
@@ -186,108 +202,4 @@ fn jsonl_bytes(articles: &[Article]) -> Result<Vec<u8>> {
         v.push(b'\n');
     }
     Ok(v)
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Written(PathBuf),
-    /// The release existed with exactly these bytes.
-    Unchanged(PathBuf),
-}
-
-/// Publishes `files` as `out/version/`.
-pub fn publish(out: &Path, version: &str, files: &[ReleaseFile]) -> Result<Outcome> {
-    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let lock_path = out.join(LOCK);
-    let lock = File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => return Err(Error::Locked { path: lock_path }),
-        Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
-    }
-    remove_stale_staging(out)?;
-
-    let target = out.join(version);
-    if target.exists() {
-        return compare_existing(&target, files).map(|()| Outcome::Unchanged(target));
-    }
-    let staging = out.join(format!("{STAGING_PREFIX}{version}-{}", std::process::id()));
-    let result = write_staging(&staging, files).and_then(|()| {
-        // `rename` replaces an empty target folder silently, so the existence
-        // check above must happen under the lock, as it does.
-        fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
-        sync_dir(out)
-    });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result.map(|()| Outcome::Written(target))
-}
-
-fn write_staging(staging: &Path, files: &[ReleaseFile]) -> Result<()> {
-    fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
-    for f in files {
-        let path = staging.join(&f.name);
-        let mut file = File::create_new(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(&f.bytes).map_err(|e| Error::io(&path, e))?;
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
-    }
-    sync_dir(staging)
-}
-
-fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(dir, e))
-}
-
-/// A build killed mid-write leaves a staging folder; no build is running
-/// (we hold the lock), so any left is stale.
-fn remove_stale_staging(out: &Path) -> Result<()> {
-    let entries = fs::read_dir(out).map_err(|e| Error::io(out, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(out, e))?;
-        if entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(STAGING_PREFIX)
-        {
-            fs::remove_dir_all(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        }
-    }
-    Ok(())
-}
-
-fn compare_existing(target: &Path, files: &[ReleaseFile]) -> Result<()> {
-    let mut differing = Vec::new();
-    let mut existing: Vec<String> = fs::read_dir(target)
-        .map_err(|e| Error::io(target, e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    existing.sort();
-    for f in files {
-        let path = target.join(&f.name);
-        match fs::read(&path) {
-            Ok(bytes) if bytes == f.bytes => {}
-            Ok(_) => differing.push(f.name.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                differing.push(format!("{} (missing)", f.name))
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        }
-    }
-    for name in existing {
-        if !files.iter().any(|f| f.name == name) {
-            differing.push(format!("{name} (not built)"));
-        }
-    }
-    if differing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::ReleaseDiffers {
-            path: target.to_path_buf(),
-            files: differing.join(", "),
-        })
-    }
 }

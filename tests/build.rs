@@ -31,6 +31,7 @@ fn builds_the_seeds_into_a_release() {
     assert_eq!(
         names,
         [
+            "CHANGES.md",
             "SHA256SUMS",
             "article.schema.json",
             "articles.csv",
@@ -81,7 +82,7 @@ fn sha256sums_passes_sha256sum_check() {
     assert_eq!(code(&wd.run(&["build"])), 0);
     let dir = wd.path().join("dist/1.0.0");
     let sums = String::from_utf8(wd.read("dist/1.0.0/SHA256SUMS")).unwrap();
-    assert_eq!(sums.lines().count(), 5, "every file but SHA256SUMS itself");
+    assert_eq!(sums.lines().count(), 6, "every file but SHA256SUMS itself");
     for line in sums.lines() {
         let (hash, name) = line
             .split_once("  ")
@@ -218,9 +219,9 @@ fn a_release_that_would_change_is_refused_and_left_untouched() {
         before == tree(&wd.path().join("dist")),
         "the existing release was modified"
     );
-    // A new version is the way forward.
-    assert_eq!(code(&wd.run(&["build", "--version", "1.1.0"])), 0);
-    assert!(wd.exists("dist/1.1.0/articles.csv"));
+    // A new version is the way forward (major: the edit retires an ID).
+    assert_eq!(code(&wd.run(&["build", "--version", "2.0.0"])), 0);
+    assert!(wd.exists("dist/2.0.0/articles.csv"));
 }
 
 #[test]

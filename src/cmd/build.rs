@@ -1,17 +1,19 @@
 //! `newscorpus build`: seeds folder -> `dist/<version>/`.
 //!
 //! Reads `seeds/dataset.toml`, checks every article (schema and corpus
-//! rules), and only when there is no error writes the release atomically.
-//! Building a version that exists is a no-op when the bytes would be
-//! identical and an error when they would differ.
+//! rules), and only when there is no error writes the release: under the
+//! lock of the releases folder, into a hidden staging folder renamed into
+//! place, then rewrites `dist/index.json`. Building a version that exists is
+//! a no-op when the bytes would be identical and an error when they would
+//! differ. A new version must be above every existing one and bumped as much
+//! as the change needs (`--allow-version-policy` overrides the latter, and
+//! the manifest records it).
 
 use super::{rebase, stderr_color, Exit};
-use crate::config::{self, DatasetConfig};
-use crate::corpus::{self, InputFile};
+use crate::builder;
+use crate::dist::{Dist, Outcome};
 use crate::error::Error;
-use crate::release::{self, Outcome};
 use crate::render::{self, Summary};
-use crate::source::sha256_hex;
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -27,24 +29,17 @@ pub struct Args {
     /// Release version (semver); defaults to `version` in dataset.toml
     #[arg(long)]
     pub version: Option<String>,
+    /// Release even when the version bump is smaller than the change needs
+    #[arg(long)]
+    pub allow_version_policy: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let config_path = args.seeds.join(config::FILE_NAME);
-    let config_bytes = std::fs::read(&config_path).map_err(|e| Error::io(&config_path, e))?;
-    let config_text = String::from_utf8(config_bytes.clone()).map_err(|_| Error::Config {
-        path: config_path.clone(),
-        message: "not valid UTF-8".into(),
-    })?;
-    let config = DatasetConfig::parse(&config_text).map_err(|message| Error::Config {
-        path: config_path.clone(),
-        message,
-    })?;
-    let version = args.version.unwrap_or_else(|| config.version.clone());
-    semver::Version::parse(&version).map_err(|_| Error::Version(version.clone()))?;
-
-    let mut corpus = corpus::load_dir(&args.seeds, &config.limits)
-        .with_context(|| format!("reading articles from {}", args.seeds.display()))?;
+    let mut inputs = builder::load(&args.seeds)
+        .with_context(|| format!("reading the seeds in {}", args.seeds.display()))?;
+    let version =
+        builder::parse_version(args.version.as_deref().unwrap_or(&inputs.config.version))?;
+    let corpus = &mut inputs.corpus;
     rebase(&mut corpus.diagnostics, &args.seeds);
     let summary = Summary::new(&corpus.diagnostics, corpus.files);
     if !corpus.diagnostics.is_empty() {
@@ -58,19 +53,27 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Findings);
     }
 
-    let mut inputs = corpus.inputs.clone();
-    inputs.push(InputFile {
-        path: config::FILE_NAME.into(),
-        bytes: config_bytes.len() as u64,
-        sha256: sha256_hex(&config_bytes),
-    });
-    let files = release::render(&config, &version, &corpus.articles, &inputs)?;
-    match release::publish(&args.out, &version, &files) {
+    let dist = Dist::new(&args.out);
+    let lock = dist.lock()?;
+    let files = match builder::plan(&inputs, &dist, &version, args.allow_version_policy) {
+        Ok(files) => files,
+        Err(e @ Error::VersionPolicy(_)) => {
+            eprintln!("error: {e}");
+            eprintln!("build refused; nothing was written");
+            return Ok(Exit::Findings);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let outcome = lock.publish(&version.to_string(), &files);
+    // Rewritten even after a no-op or a refusal: the catalogue is derived
+    // from the releases present, and this heals one left stale by a crash.
+    lock.write_index()?;
+    match outcome {
         Ok(Outcome::Written(path)) => {
             eprintln!(
                 "wrote {} ({} articles, {} files)",
                 path.display(),
-                corpus.articles.len(),
+                inputs.corpus.articles.len(),
                 files.len()
             );
             Ok(Exit::Ok)

@@ -2,8 +2,10 @@
 //! `main.rs` only parses arguments and turns the result into an exit code.
 
 pub mod build;
+pub mod diff;
 pub mod parse;
 pub mod validate;
+pub mod verify;
 
 use crate::diagnostic::Diagnostic;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -26,6 +28,8 @@ pub enum Command {
     Build(build::Args),
     Parse(parse::Args),
     Validate(validate::Args),
+    Verify(verify::Args),
+    Diff(diff::Args),
 }
 
 /// What a command tells the shell.
@@ -44,6 +48,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Build(a) => build::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::Diff(a) => diff::run(a),
     }
 }
 

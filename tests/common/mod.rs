@@ -119,3 +119,98 @@ pub fn insta_settings() -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     s
 }
+
+/// A tiny deterministic generator (64-bit LCG), so generated corpora are the
+/// same on every run without a dependency.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const WORDS: &[&str] = &[
+    "Kremlin",
+    "Moscow",
+    "Kyiv",
+    "troops",
+    "border",
+    "talks",
+    "sanctions",
+    "spokesman",
+    "said",
+    "denied",
+    "reports",
+    "officials",
+    "minister",
+    "security",
+    "guarantees",
+    "NATO",
+    "Washington",
+    "Brussels",
+    "Geneva",
+    "statement",
+    "on",
+    "the",
+    "a",
+    "of",
+    "in",
+    "that",
+    "with",
+    "would",
+    "not",
+    "plans",
+    "attack",
+    "invade",
+    "ceasefire",
+    "Donbas",
+    "drills",
+    "exercises",
+    "pipeline",
+    "gas",
+    "Europe",
+    "allies",
+    "week",
+    "month",
+    "envoy",
+    "embassy",
+    "diplomats",
+    "summit",
+    "negotiations",
+    "warned",
+    "urged",
+    "rejected",
+    "claimed",
+];
+
+/// Writes `n` valid, mutually dissimilar articles into `dir` (corpus
+/// convention names, dated inside the seed dataset's period).
+pub fn write_generated_corpus(dir: &Path, n: usize, seed: u64) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut rng = Lcg(seed);
+    for i in 0..n {
+        let day = 1 + rng.below(28);
+        let mut text = format!("Posted: {day} Dec 2021 10:{:02} GMT\n\n", rng.below(60));
+        for p in 0..3 {
+            if p > 0 {
+                text.push_str("\n\n");
+            }
+            let words: Vec<&str> = (0..60)
+                .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize])
+                .collect();
+            text.push_str(&words.join(" "));
+            text.push('.');
+        }
+        let name = format!("{i:06}_{:016x}.txt", rng.next() ^ (rng.next() << 31));
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}

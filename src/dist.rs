@@ -1,0 +1,278 @@
+//! The releases folder (`dist/`): which versions exist, reading one back,
+//! and the lock under which a build changes anything in it.
+//!
+//! Only a holder of [`Lock`] writes. Everything a build writes goes into a
+//! hidden (dot) folder first and is renamed into place, so a build killed at
+//! any moment leaves every release as it was; the next build removes what it
+//! left behind. `index.json` is derived from the releases present and is
+//! rewritten by every build, so it heals even if a build died between
+//! renaming its release into place and rewriting the catalogue.
+
+use crate::error::{Error, Result};
+use crate::record::Article;
+use crate::release::{ReleaseFile, MANIFEST};
+use crate::source::sha256_hex;
+use semver::Version;
+use serde::Serialize;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const INDEX: &str = "index.json";
+const LOCK: &str = ".lock";
+const STAGING_PREFIX: &str = ".staging-";
+
+pub struct Dist {
+    root: PathBuf,
+}
+
+/// A release read back from disk.
+pub struct Stored {
+    pub version: Version,
+    pub articles: Vec<Article>,
+    pub schema: serde_json::Value,
+    pub manifest: serde_json::Value,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Written(PathBuf),
+    /// The release existed with exactly these bytes.
+    Unchanged(PathBuf),
+}
+
+impl Dist {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Dist { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Released versions, ascending. A folder counts when its name is a
+    /// semantic version and it holds a manifest.
+    pub fn versions(&self) -> Result<Vec<Version>> {
+        let entries = match fs::read_dir(&self.root) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&self.root, e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&self.root, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Ok(v) = Version::parse(&name) {
+                if entry.path().join(MANIFEST).is_file() {
+                    out.push(v);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The highest released version below `version`.
+    pub fn previous(&self, version: &Version) -> Result<Option<Version>> {
+        Ok(self.versions()?.into_iter().filter(|v| v < version).max())
+    }
+
+    pub fn load(&self, version: &Version) -> Result<Stored> {
+        load_release(&self.root.join(version.to_string()), version.clone())
+    }
+
+    /// Takes the folder's lock, creating the folder; fails fast when another
+    /// build holds it. Stale staging folders of killed builds are removed.
+    pub fn lock(&self) -> Result<Lock<'_>> {
+        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let path = self.root.join(LOCK);
+        let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(Error::Locked { path }),
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        let lock = Lock {
+            dist: self,
+            _file: file,
+        };
+        lock.remove_stale_staging()?;
+        Ok(lock)
+    }
+}
+
+pub fn load_release(dir: &Path, version: Version) -> Result<Stored> {
+    let bad = |message: String| Error::Release {
+        path: dir.to_path_buf(),
+        message,
+    };
+    let read = |name: &str| fs::read(dir.join(name)).map_err(|e| Error::io(dir.join(name), e));
+    let jsonl = read(crate::release::JSONL)?;
+    let mut articles = Vec::new();
+    for (i, line) in jsonl.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let a: Article = serde_json::from_slice(line)
+            .map_err(|e| bad(format!("{} line {}: {e}", crate::release::JSONL, i + 1)))?;
+        articles.push(a);
+    }
+    let schema = serde_json::from_slice(&read(crate::schema::FILE_NAME)?)
+        .map_err(|e| bad(format!("{}: {e}", crate::schema::FILE_NAME)))?;
+    let manifest =
+        serde_json::from_slice(&read(MANIFEST)?).map_err(|e| bad(format!("{MANIFEST}: {e}")))?;
+    Ok(Stored {
+        version,
+        articles,
+        schema,
+        manifest,
+    })
+}
+
+pub struct Lock<'a> {
+    dist: &'a Dist,
+    _file: File,
+}
+
+#[derive(Serialize)]
+struct Index {
+    releases: Vec<IndexEntry>,
+}
+
+#[derive(Serialize)]
+struct IndexEntry {
+    version: String,
+    record_count: u64,
+    manifest_sha256: String,
+}
+
+impl Lock<'_> {
+    fn remove_stale_staging(&self) -> Result<()> {
+        let root = &self.dist.root;
+        for entry in fs::read_dir(root).map_err(|e| Error::io(root, e))? {
+            let entry = entry.map_err(|e| Error::io(root, e))?;
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(STAGING_PREFIX)
+            {
+                let path = entry.path();
+                let removed = if path.is_dir() {
+                    fs::remove_dir_all(&path)
+                } else {
+                    fs::remove_file(&path)
+                };
+                removed.map_err(|e| Error::io(&path, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Publishes `files` as `dist/version/`: a no-op when it exists with the
+    /// same bytes, an error when it exists with others.
+    pub fn publish(&self, version: &str, files: &[ReleaseFile]) -> Result<Outcome> {
+        let root = &self.dist.root;
+        let target = root.join(version);
+        if target.exists() {
+            return compare_existing(&target, files).map(|()| Outcome::Unchanged(target));
+        }
+        let staging = root.join(format!("{STAGING_PREFIX}{version}-{}", std::process::id()));
+        let result = write_staging(&staging, files).and_then(|()| {
+            // `rename` replaces an empty target folder silently; the existence
+            // check above runs under the lock, so nobody made one since.
+            fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
+            sync_dir(root)
+        });
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&staging);
+        }
+        result.map(|()| Outcome::Written(target))
+    }
+
+    /// Rewrites `index.json` from the releases present (atomically, and only
+    /// when its bytes change).
+    pub fn write_index(&self) -> Result<()> {
+        let root = &self.dist.root;
+        let mut releases = Vec::new();
+        for v in self.dist.versions()? {
+            let path = root.join(v.to_string()).join(MANIFEST);
+            let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let manifest: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| Error::Release {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+            releases.push(IndexEntry {
+                version: v.to_string(),
+                record_count: manifest["record_count"].as_u64().unwrap_or(0),
+                manifest_sha256: sha256_hex(&bytes),
+            });
+        }
+        let mut bytes = serde_json::to_vec_pretty(&Index { releases })?;
+        bytes.push(b'\n');
+        let path = root.join(INDEX);
+        if fs::read(&path).ok().as_deref() == Some(&bytes[..]) {
+            return Ok(());
+        }
+        let tmp = root.join(format!("{STAGING_PREFIX}{INDEX}-{}", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            let mut f = File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+            fs::rename(&tmp, &path)
+        };
+        write().map_err(|e| Error::io(&path, e))?;
+        sync_dir(root)
+    }
+}
+
+fn write_staging(staging: &Path, files: &[ReleaseFile]) -> Result<()> {
+    fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
+    for f in files {
+        let path = staging.join(&f.name);
+        let mut file = File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        file.write_all(&f.bytes).map_err(|e| Error::io(&path, e))?;
+        file.sync_all().map_err(|e| Error::io(&path, e))?;
+    }
+    sync_dir(staging)
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, e))
+}
+
+fn compare_existing(target: &Path, files: &[ReleaseFile]) -> Result<()> {
+    let mut differing = Vec::new();
+    let mut existing: Vec<String> = fs::read_dir(target)
+        .map_err(|e| Error::io(target, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    existing.sort();
+    for f in files {
+        let path = target.join(&f.name);
+        match fs::read(&path) {
+            Ok(bytes) if bytes == f.bytes => {}
+            Ok(_) => differing.push(f.name.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                differing.push(format!("{} (missing)", f.name))
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    for name in existing {
+        if !files.iter().any(|f| f.name == name) {
+            differing.push(format!("{name} (not built)"));
+        }
+    }
+    if differing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::ReleaseDiffers {
+            path: target.to_path_buf(),
+            files: differing.join(", "),
+        })
+    }
+}
