@@ -72,7 +72,7 @@ pub fn article(
     let dated_problem = parsed.diagnostics.iter().any(|d| {
         matches!(
             d.rule,
-            Rule::DateInvalid | Rule::DateMissing | Rule::FrontMatterDate
+            Rule::DateInvalid | Rule::DateMissing | Rule::DateAmbiguous | Rule::FrontMatterDate
         )
     });
     match &parsed.published {

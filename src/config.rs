@@ -42,6 +42,9 @@ pub struct Limits {
     pub near_duplicate_threshold: f64,
     /// File names off this pattern get a `file-name-convention` warning.
     pub file_name_pattern: String,
+    /// How the corpus writes numeric dates such as `11/12/2021` (`dmy` or
+    /// `mdy`); without it such a date needs evidence in its own file.
+    pub date_order: Option<crate::parse::dateline::DateOrder>,
 }
 
 /// Accepts a TOML local date (`2021-11-01`) or the same as a string.
@@ -77,6 +80,7 @@ impl Default for Limits {
             period_end: None,
             near_duplicate_threshold: 0.8,
             file_name_pattern: DEFAULT_FILE_NAME_PATTERN.into(),
+            date_order: None,
         }
     }
 }

@@ -144,7 +144,12 @@ pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
             }
         }
     };
-    let parsed = parse::parse(&source);
+    let parsed = parse::parse(
+        &source,
+        &parse::Options {
+            date_order: limits.date_order,
+        },
+    );
     let article = Article::new(&source, &parsed);
     let mut diagnostics = parsed.diagnostics.clone();
     diagnostics.extend(check::article(&source, &parsed, &article, limits));

@@ -61,6 +61,7 @@ rules! {
     TemplateResidue => ("template-residue", Error, "page template markup survived cleaning"),
     DateMissing => ("date-missing", Warning, "no publication date found"),
     DateInvalid => ("date-invalid", Error, "a date line names a date or time that does not exist"),
+    DateAmbiguous => ("date-ambiguous", Warning, "a numeric date whose day/month order nothing settles"),
     DateOutOfRange => ("date-out-of-range", Error, "the date lies outside the period of the dataset"),
     DateConflict => ("date-conflict", Warning, "two date lines disagree"),
     WeekdayMismatch => ("weekday-mismatch", Error, "the weekday contradicts the date"),

@@ -20,6 +20,7 @@ const EXPECTED: &[(&str, &str, Option<usize>)] = &[
     ("body-too-short.txt", "body-too-short", None),
     ("byte-order-mark.txt", "byte-order-mark", Some(1)),
     ("control-character.txt", "control-character", Some(3)),
+    ("date-ambiguous.txt", "date-ambiguous", Some(1)),
     ("date-conflict.txt", "date-conflict", Some(1)),
     ("date-invalid.txt", "date-invalid", Some(1)),
     ("date-missing.txt", "date-missing", None),
@@ -202,7 +203,7 @@ fn text_format_shows_the_line_and_a_summary_without_colour_in_pipes() {
         "{err}"
     );
     assert!(
-        err.trim_end().ends_with("in 27 files (27 checked)"),
+        err.trim_end().ends_with("in 28 files (28 checked)"),
         "{err}"
     );
 }

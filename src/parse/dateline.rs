@@ -1,9 +1,12 @@
 //! Date lines: a line near the top that states when the article was
-//! published. Patterns are anchored to the whole line, so a date inside a
-//! sentence of the body ("On Wednesday, November 10, ...") never matches.
+//! published. Every pattern is anchored to the whole line (after an
+//! optional byline), so a date inside a sentence of the body ("On Wednesday,
+//! November 10, ...") never matches, and a relative date ("7 days ago") is
+//! never turned into a calendar date.
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use regex::{Captures, Regex};
+use serde::Deserialize;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -12,30 +15,114 @@ pub enum Label {
     Publication,
     /// No label: taken as the publication date.
     Plain,
-    /// `Updated`, `Last updated:`: used only when nothing better is there.
+    /// `Updated`, `Last updated:`, `Last modified`: used only when nothing better is there.
     Update,
+}
+
+/// How a site writes numeric dates, when `11/12/2021` must be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// day/month/year
+    Dmy,
+    /// month/day/year
+    Mdy,
+}
+
+impl std::str::FromStr for DateOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "dmy" => Ok(DateOrder::Dmy),
+            "mdy" => Ok(DateOrder::Mdy),
+            other => Err(format!("`{other}` is not a date order (dmy or mdy)")),
+        }
+    }
+}
+
+/// The calendar part of a date line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateValue {
+    Exact(NaiveDate),
+    /// `a/b/year` or `a.b.year` with both parts 12 or less and different:
+    /// the day/month order needs evidence.
+    Numeric {
+        a: u32,
+        b: u32,
+        year: i32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateLine {
     pub label: Label,
-    pub date: NaiveDate,
+    pub value: DateValue,
     pub time: Option<NaiveTime>,
     pub timezone: Option<String>,
     /// The weekday the line names, when it names one.
     pub weekday: Option<Weekday>,
+    /// The numeric order this line proves (`25/12/2021` proves day first).
+    pub order_evidence: Option<DateOrder>,
 }
 
 impl DateLine {
-    /// The named weekday when it contradicts the date.
+    /// The date, when the line alone fixes it.
+    pub fn exact(&self) -> Option<NaiveDate> {
+        match self.value {
+            DateValue::Exact(d) => Some(d),
+            DateValue::Numeric { .. } => None,
+        }
+    }
+
+    /// Reads a numeric date in `order`, or by the weekday when exactly one
+    /// reading falls on it. `Err` when impossible in that order.
+    pub fn resolve(&self, order: Option<DateOrder>) -> Option<Result<NaiveDate, String>> {
+        let DateValue::Numeric { a, b, year } = self.value else {
+            return self.exact().map(Ok);
+        };
+        let read = |order: DateOrder| {
+            let (d, m) = match order {
+                DateOrder::Dmy => (a, b),
+                DateOrder::Mdy => (b, a),
+            };
+            NaiveDate::from_ymd_opt(year, m, d)
+        };
+        if let Some(order) = order {
+            return Some(
+                read(order).ok_or_else(|| format!("{a}/{b}/{year} is not a calendar date")),
+            );
+        }
+        let weekday = self.weekday?;
+        let fits: Vec<NaiveDate> = [DateOrder::Dmy, DateOrder::Mdy]
+            .into_iter()
+            .filter_map(read)
+            .filter(|d| d.weekday() == weekday)
+            .collect();
+        (fits.len() == 1).then(|| Ok(fits[0]))
+    }
+
+    /// The named weekday when it contradicts the (exact) date.
     pub fn weekday_mismatch(&self) -> Option<Weekday> {
-        self.weekday.filter(|w| *w != self.date.weekday())
+        let date = self.exact()?;
+        self.weekday.filter(|w| *w != date.weekday())
     }
 }
 
 const MONTH: &str = "january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec";
 const WEEKDAY: &str =
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
+const LABEL: &str = r"first\s+published(?:\s+on)?|originally\s+published(?:\s+on)?|published(?:\s+on|\s+at)?|posted(?:\s+on|\s+at)?|date|last\s+updated(?:\s+on|\s+at)?|updated(?:\s+on|\s+at)?|last\s+modified(?:\s+on)?|modified(?:\s+on)?";
+/// `By Jane Doe`, `By Jane Doe, Reuters |`, and the scraped `By Jane DoeMarch 5, 2020`.
+const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|&)\s*\p{Lu}[\p{L}.'’ -]{1,40}?)?\s*(?:[|·•,–—-]\s*)?)";
+
+/// A time of day: `10:25`, `10.25`, `10h25`, `10:25:00.000`, `3:27 p.m.`,
+/// `3pm`, with an optional zone. Minutes are required unless am/pm is given,
+/// so a bare number is never a time.
+fn time_pattern(name: &str) -> String {
+    format!(
+        r"(?P<{name}h>\d{{1,2}})(?:[:h.](?P<{name}mi>\d{{2}})(?::(?P<{name}s>\d{{2}})(?:\.\d+)?)?\s*(?P<{name}ampm>(?i:[ap]\.?\s?m\.?))?|\s*(?P<{name}ampmb>(?i:[ap]\.?\s?m\.?)))\s*\(?(?P<{name}tz>Z|[A-Z]{{2,5}}|(?:UTC|GMT)?[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?"
+    )
+}
 
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     // ` date 2021-12-11 Russia is not planning ...`: a scraper's own prefix;
@@ -44,24 +131,33 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
+    let pre_time = time_pattern("p");
+    let post_time = time_pattern("t");
     let pattern = format!(
         r"(?x)^
-        (?:(?P<label>(?i:first\s+published(?:\s+on)?|published(?:\s+on)?|posted(?:\s+on)?|last\s+updated(?:\s+on)?|updated(?:\s+on)?))\s*:?\s*)?
+        {BYLINE}?
+        (?:(?P<label>(?i:{LABEL}))\s*:?\s*)?
+        (?:{pre_time}\s*[,|–—-]?\s*)?
         (?:(?P<wd>(?i:{WEEKDAY}))\.?,?\s+)?
         (?:
-            (?P<d1>\d{{1,2}})(?i:st|nd|rd|th)?\s+(?P<m1>(?i:{MONTH}))\.?,?\s+(?P<y1>\d{{4}})
+            (?P<d1>\d{{1,2}})(?i:st|nd|rd|th)?\s+(?:(?i:of)\s+)?(?P<m1>(?i:{MONTH}))\.?,?\s+(?P<y1>\d{{4}})
           | (?P<m2>(?i:{MONTH}))\.?\s+(?P<d2>\d{{1,2}})(?i:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})
           | (?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})
+          | (?P<sy>\d{{4}})/(?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})
+          | (?P<na>\d{{1,2}})(?P<sep>[/.])(?P<nb>\d{{1,2}})[/.](?P<ny>\d{{4}})
         )
-        (?:
-            \s*(?:[-|,@–—T]|(?i:at))?\s*
-            (?P<h>\d{{1,2}})[:h.](?P<mi>\d{{2}})(?::(?P<s>\d{{2}})(?:\.\d+)?)?
-            \s*(?P<ampm>(?i:[ap]\.?m\.?))?
-            \s*\(?(?P<tz>Z|[A-Z]{{2,5}}|(?:UTC|GMT)?[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?
-        )?
+        (?:\s*(?:[-|,@–—/T•·]|(?i:at))?\s*{post_time})?
+        (?:\s+(?i:by)\s+\p{{Lu}}[\p{{L}}.'’ -]{{1,60}})?
         \s*$"
     );
     Regex::new(&pattern).unwrap()
+});
+
+/// `..., Updated 10:30 GMT, 11 December 2021` or `| Updated 2 days ago` after a
+/// publication date: the update clause is split off and read on its own.
+static UPDATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<head>.+?)\s*(?:[|,;·•/–—-]\s*)?(?P<tail>(?i:last\s+updated|updated|last\s+modified|modified)\b.*)$")
+        .unwrap()
 });
 
 /// Splits the scraper's `date YYYY-MM-DD` prefix off the first line.
@@ -73,45 +169,88 @@ pub fn split_prefix(line: &str) -> Option<(Result<NaiveDate, String>, &str)> {
     Some((date, rest))
 }
 
-/// Recognises a whole line as a date line. `Some(Err(message))` when the line
-/// has the shape of one but names a date or time that does not exist.
-pub fn match_line(line: &str) -> Option<Result<DateLine, String>> {
-    let c = LINE.captures(line)?;
-    Some(build(&c))
+/// Recognises a whole line as a date line: one date, or a publication date
+/// followed by an update clause (then two). `Err(message)` for a line with
+/// the shape of a date line naming a date or time that does not exist.
+pub fn match_line(line: &str) -> Option<Vec<Result<DateLine, String>>> {
+    if let Some(c) = LINE.captures(line) {
+        return Some(vec![build(&c)]);
+    }
+    let split = UPDATE_CLAUSE.captures(line)?;
+    let head = LINE.captures(&split["head"])?;
+    let mut out = vec![build(&head)];
+    if let Some(tail) = LINE.captures(&split["tail"]) {
+        out.push(build(&tail));
+    }
+    Some(out)
 }
 
 fn build(c: &Captures) -> Result<DateLine, String> {
     let label = match c.name("label").map(|m| m.as_str().to_ascii_lowercase()) {
         None => Label::Plain,
-        Some(l) if l.contains("updated") => Label::Update,
+        Some(l) if l.contains("updated") || l.contains("modified") => Label::Update,
         Some(_) => Label::Publication,
     };
-    let date = if let Some(d) = c.name("d1") {
-        ymd(&c["y1"], month_number(&c["m1"]), d.as_str())
+    let mut order_evidence = None;
+    let value = if let Some(d) = c.name("d1") {
+        DateValue::Exact(ymd(&c["y1"], month_number(&c["m1"]), d.as_str())?)
     } else if let Some(d) = c.name("d2") {
-        ymd(&c["y2"], month_number(&c["m2"]), d.as_str())
+        DateValue::Exact(ymd(&c["y2"], month_number(&c["m2"]), d.as_str())?)
+    } else if let Some(y) = c.name("iy") {
+        DateValue::Exact(ymd(y.as_str(), &c["im"], &c["id"])?)
+    } else if let Some(y) = c.name("sy") {
+        DateValue::Exact(ymd(y.as_str(), &c["sm"], &c["sd"])?)
     } else {
-        ymd(&c["iy"], &c["im"], &c["id"])
-    }?;
-    let time = match c.name("h") {
-        None => None,
-        Some(h) => Some(time(
-            h.as_str(),
-            &c["mi"],
-            c.name("ampm").map(|m| m.as_str()),
-        )?),
+        let (value, evidence) = numeric(&c["na"], &c["nb"], &c["ny"])?;
+        order_evidence = evidence;
+        value
     };
-    // A zone without a time ("11 December 2021 GMT") cannot match: the
-    // pattern nests the zone inside the time group.
-    let timezone = c.name("tz").map(|m| normalise_zone(m.as_str()));
+    // The time is given either before the date (`10:25 GMT, 11 Dec 2021`) or after it.
+    let (time, timezone) = match (time_of(c, "p")?, time_of(c, "t")?) {
+        (Some(t), _) | (None, Some(t)) => (Some(t.0), t.1),
+        (None, None) => (None, None),
+    };
     let weekday = c.name("wd").and_then(|m| weekday(m.as_str()));
     Ok(DateLine {
         label,
-        date,
+        value,
         time,
         timezone,
         weekday,
+        order_evidence,
     })
+}
+
+/// A time needs minutes unless it has am/pm (`3pm`); a bare number is not a time.
+fn time_of(c: &Captures, name: &str) -> Result<Option<(NaiveTime, Option<String>)>, String> {
+    let get = |part: &str| c.name(&format!("{name}{part}")).map(|m| m.as_str());
+    let Some(h) = get("h") else { return Ok(None) };
+    let ampm = get("ampm").or(get("ampmb"));
+    if get("mi").is_none() && ampm.is_none() {
+        return Err(format!("`{h}` is not a time of day"));
+    }
+    let t = time(h, get("mi").unwrap_or("00"), ampm)?;
+    Ok(Some((t, get("tz").map(normalise_zone))))
+}
+
+fn numeric(a: &str, b: &str, y: &str) -> Result<(DateValue, Option<DateOrder>), String> {
+    let (Ok(a), Ok(b), Ok(year)) = (a.parse::<u32>(), b.parse::<u32>(), y.parse::<i32>()) else {
+        return Err(format!("{a}/{b}/{y} is not a date"));
+    };
+    let exact = |d: u32, m: u32| {
+        NaiveDate::from_ymd_opt(year, m, d)
+            .map(DateValue::Exact)
+            .ok_or_else(|| format!("{a}/{b}/{year} is not a calendar date"))
+    };
+    match (a, b) {
+        _ if a == 0 || b == 0 || (a > 12 && b > 12) => {
+            Err(format!("{a}/{b}/{year} is not a calendar date"))
+        }
+        _ if a == b => Ok((exact(a, b)?, None)),
+        _ if a > 12 => Ok((exact(a, b)?, Some(DateOrder::Dmy))),
+        _ if b > 12 => Ok((exact(b, a)?, Some(DateOrder::Mdy))),
+        _ => Ok((DateValue::Numeric { a, b, year }, None)),
+    }
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {
@@ -157,7 +296,7 @@ fn time(h: &str, m: &str, ampm: Option<&str>) -> Result<NaiveTime, String> {
     NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(|| format!("{h}:{m} is not a time of day"))
 }
 
-fn weekday(name: &str) -> Option<Weekday> {
+pub fn weekday(name: &str) -> Option<Weekday> {
     let lower = name.to_ascii_lowercase();
     use Weekday::*;
     [
@@ -190,88 +329,4 @@ fn normalise_zone(tz: &str) -> String {
         _ => (&digits[..2], &digits[2..4]),
     };
     format!("{sign}{h:0>2}:{m}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ok(line: &str) -> DateLine {
-        match_line(line)
-            .unwrap_or_else(|| panic!("no match: {line}"))
-            .unwrap()
-    }
-
-    #[test]
-    fn seed_forms() {
-        let d = ok("Posted: 23 Nov 2021 15:27 GMT");
-        assert_eq!(d.label, Label::Publication);
-        assert_eq!(d.date, NaiveDate::from_ymd_opt(2021, 11, 23).unwrap());
-        assert_eq!(d.time, NaiveTime::from_hms_opt(15, 27, 0));
-        assert_eq!(d.timezone.as_deref(), Some("GMT"));
-
-        let d = ok("Saturday 15 January 2022 - 10:25");
-        assert_eq!(d.date, NaiveDate::from_ymd_opt(2022, 1, 15).unwrap());
-        assert_eq!(d.time, NaiveTime::from_hms_opt(10, 25, 0));
-        assert_eq!(d.timezone, None);
-        assert_eq!(d.weekday_mismatch(), None);
-
-        let (date, rest) = split_prefix("date 2021-12-11 Russia is not planning").unwrap();
-        assert_eq!(
-            date.unwrap(),
-            NaiveDate::from_ymd_opt(2021, 12, 11).unwrap()
-        );
-        assert_eq!(rest, "Russia is not planning");
-    }
-
-    #[test]
-    fn other_common_forms() {
-        assert_eq!(ok("Dec. 11, 2021").date.to_string(), "2021-12-11");
-        assert_eq!(ok("December 11th, 2021").date.to_string(), "2021-12-11");
-        assert_eq!(ok("Sept 4, 2014").date.to_string(), "2014-09-04");
-        let d = ok("2021-12-11T09:30:00Z");
-        assert_eq!(
-            (d.time.unwrap().to_string(), d.timezone.unwrap()),
-            ("09:30:00".into(), "UTC".into())
-        );
-        let d = ok("Updated: Dec 11, 2021 3:27 p.m. ET");
-        assert_eq!(d.label, Label::Update);
-        assert_eq!(d.time, NaiveTime::from_hms_opt(15, 27, 0));
-        assert_eq!(
-            ok("11 December 2021 10:00 +0300").timezone.as_deref(),
-            Some("+03:00")
-        );
-        assert_eq!(
-            ok("11 December 2021 10:00 GMT+5:30").timezone.as_deref(),
-            Some("+05:30")
-        );
-    }
-
-    #[test]
-    fn impossible_dates_are_errors_not_guesses() {
-        assert!(match_line("31 February 2022").unwrap().is_err());
-        assert!(match_line("Posted: 31 June 2021 10:00").unwrap().is_err());
-        assert!(match_line("1 June 2021 25:10").unwrap().is_err());
-        assert!(split_prefix("date 2021-13-01 text").unwrap().0.is_err());
-    }
-
-    #[test]
-    fn weekday_contradiction_is_reported() {
-        assert_eq!(
-            ok("Friday 15 January 2022").weekday_mismatch(),
-            Some(Weekday::Fri)
-        );
-    }
-
-    #[test]
-    fn sentences_are_not_date_lines() {
-        for line in [
-            "On Wednesday, November 10, US Secretary of State Antony Blinken met",
-            "Russian Deputy Foreign Minister Sergei Ryabkov held talks on January 10.",
-            "7 days ago",
-            "Last Updated:",
-        ] {
-            assert!(match_line(line).is_none(), "{line}");
-        }
-    }
 }

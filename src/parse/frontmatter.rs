@@ -6,7 +6,14 @@ use crate::source::Source;
 use chrono::NaiveDate;
 
 pub const DELIMITER: &str = "+++";
-pub const KEYS: &[&str] = &["title", "published", "url", "outlet", "language"];
+pub const KEYS: &[&str] = &[
+    "title",
+    "published",
+    "url",
+    "outlet",
+    "language",
+    "date_order",
+];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FrontMatter {
@@ -15,6 +22,8 @@ pub struct FrontMatter {
     pub url: Option<String>,
     pub outlet: Option<String>,
     pub language: Option<String>,
+    /// How this file writes numeric dates (`dmy` or `mdy`).
+    pub date_order: Option<super::dateline::DateOrder>,
 }
 
 /// Splits front matter off `lines`. Returns the front matter, the number of
@@ -114,6 +123,18 @@ pub fn extract(source: &Source, lines: &[&str]) -> (FrontMatter, usize, Vec<Diag
                     ),
                 }
             }
+            "date_order" => match string().map(|s| s.parse()) {
+                Some(Ok(order)) => fm.date_order = Some(order),
+                _ => diags.push(
+                    Diagnostic::new(
+                        &source.path,
+                        Rule::FrontMatterInvalid,
+                        format!("`date_order = {value}` must be \"dmy\" or \"mdy\""),
+                    )
+                    .at_span(disk(line), text, span)
+                    .help("write `date_order = \"dmy\"` (day/month/year) or `\"mdy\"`"),
+                ),
+            },
             "title" | "url" | "outlet" | "language" => match string() {
                 Some(s) => match key.as_str() {
                     "title" => fm.title = Some(s),

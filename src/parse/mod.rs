@@ -1,21 +1,24 @@
 //! Canonical source -> what the article says: front matter, date, headline,
 //! body paragraphs, and the lines dropped on the way (with the reason).
 //!
-//! The top of a file is a *header zone* (date lines, headline, chrome) that
-//! ends at the first line of article text; a date or headline is only taken
-//! from the header zone, never from the body.
+//! The top of a file is a *header zone* (date lines, bylines, section labels,
+//! the headline, chrome) that ends at the first line of article text; a date
+//! or headline is only taken from the header zone, never from the body.
 
 pub mod chrome;
 pub mod dateline;
 pub mod frontmatter;
+pub mod paragraphs;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::source::Source;
 use chrono::{NaiveDate, NaiveTime};
-use dateline::{DateLine, Label};
+use dateline::{DateLine, DateOrder, DateValue, Label};
 pub use frontmatter::FrontMatter;
+use regex::Regex;
 use serde::Serialize;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,12 +43,20 @@ pub struct Published {
 pub struct Dropped {
     /// Line on disk.
     pub line: usize,
-    /// The chrome rule name, or `front-matter`, `dateline`, `headline`, `repeated-headline`.
+    /// The chrome rule name, or `front-matter`, `dateline`, `byline`,
+    /// `headline`, `header-label`, `repeated-headline`.
     pub reason: &'static str,
     pub text: String,
     /// True when the line counts towards `removed_lines` (page chrome).
     #[serde(skip)]
     pub chrome: bool,
+}
+
+/// What the parser may be told beyond the text itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// How the corpus writes numeric dates (`seeds/dataset.toml`).
+    pub date_order: Option<DateOrder>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,7 +66,7 @@ pub struct Parsed {
     pub title: Option<String>,
     /// Line on disk of the headline.
     pub title_line: Option<usize>,
-    /// (line on disk, cleaned text), one entry per paragraph.
+    /// (line on disk of its first line, cleaned text), one entry per paragraph.
     pub paragraphs: Vec<(usize, String)>,
     pub dropped: Vec<Dropped>,
     pub diagnostics: Vec<Diagnostic>,
@@ -78,117 +89,51 @@ impl Parsed {
     }
 }
 
-/// A date line found in the header zone, ranked for choosing.
+/// A date line found in the header zone.
 struct Candidate {
     date: DateLine,
     line: usize,
 }
 
-pub fn parse(source: &Source) -> Parsed {
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?i:by|written by|reporting by|words by)\s+\p{Lu}[\p{L}.'’-]*(?:(?:\s+|\s*,\s*|\s+(?i:and)\s+|\s*&\s*)\p{Lu}[\p{L}.'’-]*){0,7}(?:\s*(?:[,|–—-]|(?i:for|in))\s*[\p{L}0-9 .&'’-]{1,40})?|(?i:author|authors|reporter|written by)\s*:\s*[\p{L} .,&'’-]{2,80})$",
+    )
+    .unwrap()
+});
+
+pub fn parse(source: &Source, options: &Options) -> Parsed {
     let lines: Vec<&str> = source.text.split('\n').collect();
     let (front_matter, body_start, mut diagnostics) = frontmatter::extract(source, &lines);
-    let mut dropped: Vec<Dropped> = (0..body_start)
-        .map(|i| Dropped {
-            line: source.disk_line(i + 1),
-            reason: "front-matter",
-            text: lines[i].to_string(),
-            chrome: false,
-        })
-        .collect();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut title: Option<(usize, String)> = None;
-    let mut repeat_dropped = false;
-    let mut in_header = true;
-    let mut paragraphs = Vec::new();
-    let last_content = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .unwrap_or(0);
-
+    let mut p = Parser {
+        source,
+        dropped: (0..body_start)
+            .map(|i| drop(source.disk_line(i + 1), "front-matter", lines[i], false))
+            .collect(),
+        candidates: Vec::new(),
+        title: None,
+        pending: Vec::new(),
+        repeat_dropped: false,
+        in_header: true,
+        body: Vec::new(),
+        block: 0,
+        diagnostics: Vec::new(),
+    };
     for (idx, raw) in lines.iter().enumerate().skip(body_start) {
-        let disk = source.disk_line(idx + 1);
-        let cleaned = text::clean_line(raw);
-        let mut line: &str = &cleaned;
-        if line.is_empty() {
-            continue;
-        }
-        if in_header {
-            if idx == body_start {
-                if let Some((date, rest)) = dateline::split_prefix(line) {
-                    match date {
-                        Ok(date) => candidates.push(Candidate {
-                            date: DateLine {
-                                label: Label::Plain,
-                                date,
-                                time: None,
-                                timezone: None,
-                                weekday: None,
-                            },
-                            line: disk,
-                        }),
-                        Err(msg) => diagnostics.push(date_invalid(source, disk, raw, &msg)),
-                    }
-                    if rest.is_empty() {
-                        dropped.push(drop(disk, "dateline", raw, false));
-                        continue;
-                    }
-                    line = rest;
-                }
-            }
-            if let Some(found) = dateline::match_line(line) {
-                match found {
-                    Ok(date) => {
-                        if let Some(wd) = date.weekday_mismatch() {
-                            diagnostics.push(
-                                Diagnostic::new(
-                                    &source.path,
-                                    Rule::WeekdayMismatch,
-                                    format!(
-                                        "the date line says {} but {} was a {}",
-                                        weekday_name(wd),
-                                        date.date,
-                                        weekday_name(chrono::Datelike::weekday(&date.date))
-                                    ),
-                                )
-                                .at_span(disk, raw, 0..raw.len())
-                                .help("correct the weekday or the date, or state `published` in front matter"),
-                            );
-                        }
-                        candidates.push(Candidate { date, line: disk });
-                    }
-                    Err(msg) => diagnostics.push(date_invalid(source, disk, raw, &msg)),
-                }
-                dropped.push(drop(disk, "dateline", raw, false));
-                continue;
-            }
-        }
-        if let Some(rule) = chrome::match_line(line) {
-            dropped.push(drop(disk, rule.name, raw, true));
-            continue;
-        }
-        if let Some((_, t)) = &title {
-            if !repeat_dropped && t == line {
-                repeat_dropped = true;
-                dropped.push(drop(disk, "repeated-headline", raw, true));
-                continue;
-            }
-        }
-        if in_header && title.is_none() && idx < last_content && looks_like_headline(line) {
-            title = Some((disk, line.to_string()));
-            dropped.push(drop(disk, "headline", raw, false));
-            continue;
-        }
-        in_header = false;
-        paragraphs.push((disk, line.to_string()));
+        p.line(idx, idx == body_start, raw);
     }
+    p.finish_header(None);
+    diagnostics.append(&mut p.diagnostics);
 
+    let order = front_matter.date_order.or(options.date_order);
     let published = if let Some(date) = front_matter.published {
         Some(Published {
             date,
             time: None,
             timezone: None,
             source: DateSource::FrontMatter,
-            line: dropped
+            line: p
+                .dropped
                 .iter()
                 .find(|d| {
                     d.reason == "front-matter" && d.text.trim_start().starts_with("published")
@@ -196,9 +141,9 @@ pub fn parse(source: &Source) -> Parsed {
                 .map_or(source.disk_line(1), |d| d.line),
         })
     } else {
-        choose_date(source, &lines, &candidates, &mut diagnostics)
+        choose_date(source, &lines, &p.candidates, order, &mut diagnostics)
     };
-    let (title_line, title) = match (&front_matter.title, title) {
+    let (title_line, title) = match (&front_matter.title, p.title) {
         (Some(t), _) => (None, Some(t.clone())),
         (None, Some((line, t))) => (Some(line), Some(t)),
         (None, None) => (None, None),
@@ -208,10 +153,171 @@ pub fn parse(source: &Source) -> Parsed {
         published,
         title,
         title_line,
-        paragraphs,
-        dropped,
+        paragraphs: paragraphs::build(&p.body),
+        dropped: p.dropped,
         diagnostics,
     }
+}
+
+struct Parser<'a> {
+    source: &'a Source,
+    dropped: Vec<Dropped>,
+    candidates: Vec<Candidate>,
+    title: Option<(usize, String)>,
+    /// Short unpunctuated lines before any headline (section labels, site
+    /// names, a short headline): decided when the header zone ends.
+    pending: Vec<(usize, String, String)>,
+    repeat_dropped: bool,
+    in_header: bool,
+    /// Body lines: (line on disk, block number, cleaned text). A block is a
+    /// run of lines between blank or dropped lines.
+    body: Vec<paragraphs::Line>,
+    block: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Parser<'_> {
+    fn line(&mut self, idx: usize, first: bool, raw: &str) {
+        let disk = self.source.disk_line(idx + 1);
+        let cleaned = text::clean_line(raw);
+        let mut line: &str = &cleaned;
+        if line.is_empty() {
+            self.block += 1;
+            return;
+        }
+        if self.in_header {
+            if first {
+                if let Some((date, rest)) = dateline::split_prefix(line) {
+                    match date {
+                        Ok(date) => self.candidates.push(Candidate {
+                            date: DateLine {
+                                label: Label::Plain,
+                                value: DateValue::Exact(date),
+                                time: None,
+                                timezone: None,
+                                weekday: None,
+                                order_evidence: None,
+                            },
+                            line: disk,
+                        }),
+                        Err(msg) => {
+                            self.diagnostics
+                                .push(date_invalid(self.source, disk, raw, &msg))
+                        }
+                    }
+                    if rest.is_empty() {
+                        self.dropped.push(drop(disk, "dateline", raw, false));
+                        return;
+                    }
+                    line = rest;
+                }
+            }
+            if let Some(found) = dateline::match_line(line) {
+                for f in found {
+                    match f {
+                        Ok(date) => {
+                            if let Some(d) = weekday_mismatch(self.source, disk, raw, &date) {
+                                self.diagnostics.push(d);
+                            }
+                            self.candidates.push(Candidate { date, line: disk });
+                        }
+                        Err(msg) => {
+                            self.diagnostics
+                                .push(date_invalid(self.source, disk, raw, &msg))
+                        }
+                    }
+                }
+                self.dropped.push(drop(disk, "dateline", raw, false));
+                return;
+            }
+            if BYLINE.is_match(line) {
+                self.dropped.push(drop(disk, "byline", raw, false));
+                return;
+            }
+        }
+        if let Some(rule) = chrome::match_line(line) {
+            self.dropped.push(drop(disk, rule.name, raw, true));
+            self.block += 1;
+            return;
+        }
+        if let Some((_, t)) = &self.title {
+            if !self.repeat_dropped && t.to_lowercase() == line.to_lowercase() {
+                self.repeat_dropped = true;
+                self.dropped
+                    .push(drop(disk, "repeated-headline", raw, true));
+                self.block += 1;
+                return;
+            }
+        }
+        if self.in_header && self.title.is_none() {
+            let words = text::word_count(line);
+            if headline_shaped(line) {
+                if words >= 4 {
+                    self.set_title(disk, line, raw);
+                    return;
+                }
+                self.pending.push((disk, line.to_string(), raw.to_string()));
+                return;
+            }
+            self.finish_header(Some(disk));
+        }
+        self.in_header = false;
+        self.body.push(paragraphs::Line {
+            line: disk,
+            block: self.block,
+            text: line.to_string(),
+        });
+    }
+
+    fn set_title(&mut self, disk: usize, line: &str, raw: &str) {
+        // Short lines before a headline are section labels and site names.
+        for (l, _, r) in std::mem::take(&mut self.pending) {
+            self.dropped.push(drop(l, "header-label", &r, true));
+        }
+        self.title = Some((disk, line.to_string()));
+        self.dropped.push(drop(disk, "headline", raw, false));
+    }
+
+    /// The header zone ends (at `body_line`, or at the end of the text).
+    /// Pending short lines: the last with two or more words is a short
+    /// headline when article text follows it; anything else is kept as text.
+    fn finish_header(&mut self, body_line: Option<usize>) {
+        if !self.in_header {
+            return;
+        }
+        self.in_header = false;
+        if self.title.is_none() && body_line.is_some() {
+            if let Some(pos) = self
+                .pending
+                .iter()
+                .rposition(|(_, l, _)| text::word_count(l) >= 2)
+            {
+                let (disk, line, raw) = self.pending.remove(pos);
+                let after: Vec<_> = self.pending.split_off(pos);
+                self.set_title(disk, &line, &raw);
+                self.pending = after;
+            }
+        }
+        for (disk, line, _) in std::mem::take(&mut self.pending) {
+            self.body.push(paragraphs::Line {
+                line: disk,
+                block: self.block,
+                text: line,
+            });
+            self.block += 1;
+        }
+    }
+}
+
+/// A headline is a short line with no sentence-ending punctuation. Sentences,
+/// not headlines, end in `.`, `,`, `;` or `:`; a question or exclamation may
+/// be either, so it is allowed.
+fn headline_shaped(line: &str) -> bool {
+    let words = text::word_count(line);
+    let trimmed = line.trim_end_matches(['"', '\'', '”', '’', ')']);
+    (1..=30).contains(&words)
+        && line.chars().count() <= 250
+        && !trimmed.ends_with(['.', ',', ';', ':', '…'])
 }
 
 fn weekday_name(w: chrono::Weekday) -> &'static str {
@@ -225,6 +331,30 @@ fn weekday_name(w: chrono::Weekday) -> &'static str {
         Sat => "Saturday",
         Sun => "Sunday",
     }
+}
+
+fn weekday_mismatch(
+    source: &Source,
+    disk: usize,
+    raw: &str,
+    date: &DateLine,
+) -> Option<Diagnostic> {
+    let wd = date.weekday_mismatch()?;
+    let exact = date.exact()?;
+    Some(
+        Diagnostic::new(
+            &source.path,
+            Rule::WeekdayMismatch,
+            format!(
+                "the date line says {} but {} was a {}",
+                weekday_name(wd),
+                exact,
+                weekday_name(chrono::Datelike::weekday(&exact))
+            ),
+        )
+        .at_span(disk, raw, 0..raw.len())
+        .help("correct the weekday or the date, or state `published` in front matter"),
+    )
 }
 
 fn drop(line: usize, reason: &'static str, text: &str, chrome: bool) -> Dropped {
@@ -248,46 +378,76 @@ fn date_invalid(source: &Source, line: usize, text: &str, msg: &str) -> Diagnost
 
 /// Picks the publication date among the header's date lines: a labelled
 /// publication date over a plain one over an update date; the first of equal
-/// rank. Lines that agree on the day lend each other a time and zone (the
+/// rank. Numeric dates are read in the order the front matter or dataset
+/// declares, else the order another date line of the file proves, else by a
+/// weekday that fits only one reading; otherwise they are ambiguous and not
+/// taken. Lines that agree on the day lend each other a time and zone (the
 /// seeds' ` date 2021-11-23 Posted: 23 Nov 2021 15:27 GMT`).
 fn choose_date(
     source: &Source,
     lines: &[&str],
     candidates: &[Candidate],
+    declared: Option<DateOrder>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Published> {
-    let best = candidates.iter().min_by_key(|c| c.date.label)?;
+    let line_text = |disk: usize| lines[disk - 1 - source.line_offset];
+    let order = declared.or_else(|| candidates.iter().find_map(|c| c.date.order_evidence));
+    let mut resolved: Vec<(&Candidate, NaiveDate)> = Vec::new();
+    for c in candidates {
+        match c.date.resolve(order) {
+            Some(Ok(d)) => resolved.push((c, d)),
+            Some(Err(msg)) => {
+                diagnostics.push(date_invalid(source, c.line, line_text(c.line), &msg))
+            }
+            None => {
+                let DateValue::Numeric { a, b, year } = c.date.value else {
+                    continue;
+                };
+                let text = line_text(c.line);
+                diagnostics.push(
+                    Diagnostic::new(
+                        &source.path,
+                        Rule::DateAmbiguous,
+                        format!("`{a}/{b}/{year}` may be day/month or month/day; the date is left null"),
+                    )
+                    .at_span(c.line, text, 0..text.len())
+                    .help("set `date_order = \"dmy\"` or `\"mdy\"` in front matter or in dataset.toml [limits], or state `published = YYYY-MM-DD`"),
+                );
+            }
+        }
+    }
+    let (best, date) = resolved.iter().min_by_key(|(c, _)| c.date.label).copied()?;
     if best.date.label == Label::Update {
-        let line_text = lines[best.line - 1 - source.line_offset];
+        let text = line_text(best.line);
         diagnostics.push(
             Diagnostic::new(
                 &source.path,
                 Rule::DateMissing,
-                format!(
-                    "only an update date ({}) was found; it is not taken as the publication date",
-                    best.date.date
-                ),
+                format!("only an update date ({date}) was found; it is not taken as the publication date"),
             )
-            .at_span(best.line, line_text, 0..line_text.len())
+            .at_span(best.line, text, 0..text.len())
             .help("state `published = YYYY-MM-DD` in front matter"),
         );
         return None;
     }
     let mut time = best.date.time;
     let mut timezone = best.date.timezone.clone();
-    for other in candidates.iter().filter(|c| c.date.label != Label::Update) {
-        if other.date.date != best.date.date {
-            let line_text = lines[other.line - 1 - source.line_offset];
+    for (other, other_date) in resolved
+        .iter()
+        .filter(|(c, _)| c.date.label != Label::Update)
+    {
+        if *other_date != date {
+            let text = line_text(other.line);
             diagnostics.push(
                 Diagnostic::new(
                     &source.path,
                     Rule::DateConflict,
                     format!(
-                        "this date line says {} but line {} says {}, which was taken",
-                        other.date.date, best.line, best.date.date
+                        "this date line says {other_date} but line {} says {date}, which was taken",
+                        best.line
                     ),
                 )
-                .at_span(other.line, line_text, 0..line_text.len())
+                .at_span(other.line, text, 0..text.len())
                 .help("remove the wrong date line, or state `published` in front matter"),
             );
         } else if time.is_none() && other.date.time.is_some() {
@@ -296,24 +456,12 @@ fn choose_date(
         }
     }
     Some(Published {
-        date: best.date.date,
+        date,
         time,
         timezone,
         source: DateSource::Dateline,
         line: best.line,
     })
-}
-
-/// A headline is a short line with no sentence-ending punctuation, standing
-/// before the first line of article text. Sentences, not headlines, end in
-/// `.`, `,`, `;` or `:`; a question or exclamation may be either, so it is
-/// allowed.
-fn looks_like_headline(line: &str) -> bool {
-    let words = text::word_count(line);
-    let trimmed = line.trim_end_matches(['"', '\'', '”', '’', ')']);
-    (2..=30).contains(&words)
-        && line.chars().count() <= 250
-        && !trimmed.ends_with(['.', ',', ';', ':', '…'])
 }
 
 #[cfg(test)]
@@ -322,7 +470,10 @@ mod tests {
     use crate::source;
 
     fn parse_str(text: &str) -> Parsed {
-        parse(&source::read("t.txt", text.as_bytes()).unwrap())
+        parse(
+            &source::read("t.txt", text.as_bytes()).unwrap(),
+            &Options::default(),
+        )
     }
 
     #[test]
