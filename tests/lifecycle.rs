@@ -228,7 +228,7 @@ fn visible(dist: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn builds_killed_at_random_moments_leave_dist_as_it_was() {
     let wd = Workdir::new();
-    common::write_generated_corpus(&wd.path().join("seeds"), 400, 42);
+    common::write_generated_corpus(&wd.path().join("seeds"), 250, 42);
     fs::copy(
         common::repo().join("seeds/dataset.toml"),
         wd.path().join("seeds/dataset.toml"),

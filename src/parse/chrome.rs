@@ -3,7 +3,7 @@
 //! fixture. Every pattern matches a *whole* line: a removed line must never
 //! be article prose, so when a pattern is unsure it does not match.
 
-use regex::RegexSet;
+use regex::{RegexSet, RegexSetBuilder};
 use std::sync::LazyLock;
 
 pub struct ChromeRule {
@@ -20,28 +20,93 @@ pub const RULES: &[ChromeRule] = &[
     },
     ChromeRule {
         name: "share-prompt",
-        pattern: r"^(?i:share\s+(?:this\s+)?(?:article|story|post|page)(?:\s+(?:on|via|with))?)\s*:?$",
-        reason: "social sharing widget label, e.g. `SHARE THIS ARTICLE ON`",
+        pattern: r"^(?i:share(?:\s+(?:this|the))?(?:\s+(?:article|story|post|page))?(?:\s+(?:on|via|with))?(?:\s+or\s+comment\s+on\s+this\s+(?:article|story))?)\s*:?$",
+        reason: "social sharing widget label, e.g. `SHARE THIS ARTICLE ON`, `Share this:`, `Share or comment on this article:`",
+    },
+    ChromeRule {
+        name: "social-buttons",
+        pattern: r"^(?i:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print|copy\s+link|tweet|messenger|flipboard)(?:\s*[|•·,/]\s*(?i:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print|copy\s+link|tweet|messenger|flipboard))*$",
+        reason: "the labels of share buttons, one or several to a line",
+    },
+    ChromeRule {
+        name: "follow-prompt",
+        pattern: r"^(?i:follow\s+(?:us|@\w+)(?:\s+on\s+[\w ,&]{1,40})?|like\s+this|like\s+us\s+on\s+facebook)\s*[.:!]?$",
+        reason: "a call to follow the site, e.g. `Follow us on Telegram`, `Like this:`",
+    },
+    ChromeRule {
+        name: "subscribe-prompt",
+        pattern: r"^(?i:subscribe(?:\s+(?:now|today|here))?|sign\s+up(?:\s+(?:now|here))?|(?:sign\s+up|subscribe)\s+(?:for|to)\s+(?:our|the)\s+[\w '’-]{1,40}newsletters?|get\s+(?:our|the)\s+[\w '’-]{1,40}newsletter|newsletter\s+sign[\s-]?up|already\s+a\s+subscriber\?\s*(?:log|sign)\s+in)\s*[.!:]?$",
+        reason: "subscription and newsletter prompts",
+    },
+    ChromeRule {
+        name: "cookie-notice",
+        pattern: r"^(?i:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies|by\s+continuing\s+to\s+(?:use|browse)\s+(?:this|our)\s+(?:web)?site|accept\s+(?:all\s+)?cookies|manage\s+cookies)\b.{0,200}$",
+        reason: "cookie consent banner text",
+    },
+    ChromeRule {
+        name: "advertisement",
+        pattern: r"^(?i:advertisement|advertising|sponsored(?:\s+content)?|ad|promoted|paid\s+content|story\s+continues\s+below(?:\s+advertisement)?|continue\s+reading(?:\s+(?:below|the\s+main\s+story))?|scroll\s+to\s+continue(?:\s+with\s+content)?)(?:\s*[-–—:]\s*(?i:scroll\s+to\s+continue|continue\s+reading(?:\s+below)?))?\s*[.:]?$",
+        reason: "advertisement slots and the labels around them",
     },
     ChromeRule {
         name: "image-credit",
-        pattern: r"^\(?(?i:image|images|photo|photos|picture|pic|photograph|credit)\s*:\s*[^.!?:()]{1,60}\)?$",
+        pattern: r"^\(?(?i:image|images|photo|photos|picture|pic|photograph|credit|file\s+photo)\s*:\s*[^.!?:()]{1,60}\)?$",
         reason: "image credit line left where a picture was, e.g. `Image: AP`, `(Image: AP)`",
     },
     ChromeRule {
+        name: "image-caption-marker",
+        pattern: r"^(?i:image\s+source|image\s+caption|media\s+caption|photo\s+credit|picture\s+credit|caption)\s*[,:].{0,200}$|^\((?i:photo|image|picture)s?\s+(?:by|credit|courtesy(?:\s+of)?)\s[^()]{1,80}\)$|^(?:[\p{L} .'’/-]{1,40}\s)?(?:/|via\s)\s*(?:Getty\s+Images|AFP|AP|Reuters|EPA|Shutterstock)$",
+        reason: "caption and picture-source markers, e.g. `IMAGE SOURCE, GETTY IMAGES`, `Image caption, ...`",
+    },
+    ChromeRule {
+        name: "slideshow-counter",
+        pattern: r"^(?:\d{1,3}\s*/\s*\d{1,3}|(?i:image|photo|picture|slide)\s+\d{1,3}\s+(?i:of)\s+\d{1,3})$",
+        reason: "gallery position, e.g. `1/5`, `Photo 2 of 8`",
+    },
+    ChromeRule {
+        name: "related-links",
+        pattern: r"^(?i:also\s+read|read\s+more|read\s+also|more\s+on\s+this\s+story|more\s+on\s+this|related(?:\s+(?:stories|articles|coverage|news|topics|content|links))?|see\s+also|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|you\s+might\s+also\s+like|most\s+read|most\s+popular|trending(?:\s+now)?|top\s+stories|explore\s+more\s+on\s+these\s+topics|more\s+from\s+[\w '’-]{1,30}|latest\s+news)\s*(?:$|[:|–—-]\s*\S.{0,150}$)",
+        reason: "labels of related-story lists, e.g. `Also read: ...`, `Most Read`, `Related Topics`",
+    },
+    ChromeRule {
+        name: "live-blog-chrome",
+        pattern: r"^(?i:live|live\s+updates|live\s+feed|key\s+events|show\s+key\s+events\s+only|pinned\s+post|auto-?update\s+(?:on|off)|refresh|please\s+turn\s+on\s+javascript.{0,80})$",
+        reason: "live page controls and labels",
+    },
+    ChromeRule {
+        name: "page-tools",
+        pattern: r"^(?i:reuse\s+this\s+content|comments?|\d+\s+comments?|leave\s+a\s+comment|join\s+the\s+conversation|show\s+comments|listen\s+to\s+(?:this\s+)?article(?:\s+\d+\s+min(?:ute)?s?)?|\d+\s*min(?:ute)?s?\s+read|reading\s+time\s*:.{0,20}|print\s+this\s+(?:article|page)|report\s+an\s+error|our\s+standards\s*:.{0,120}|topics\s*:.{0,120})$",
+        reason: "page tools and footers, e.g. `Reuse this content`, `3 min read`, `Our Standards: ...`",
+    },
+    ChromeRule {
+        name: "copyright",
+        pattern: r"^(?:©|\((?i:c)\)|(?i:copyright)\s*(?:©|\((?i:c)\))?)\s*\d{4}.{0,120}$|^.{0,80}(?i:all\s+rights\s+reserved)\.?$",
+        reason: "copyright footers",
+    },
+    ChromeRule {
+        name: "breadcrumb",
+        pattern: r"^[\p{L}&' -]{1,25}(?:\s+(?:>|›|»|/)\s+[\p{L}&' -]{1,25}){1,5}$",
+        reason: "navigation trail, e.g. `Home » World » Europe`",
+    },
+    ChromeRule {
         name: "story-code",
-        pattern: r"^(?i:story\s+code)\s*:\s*\d+$",
+        pattern: r"^(?i:story\s+code|story\s+id|article\s+id|news\s+id)\s*:?\s*\d+$",
         reason: "content-management story number, e.g. `Story Code : 973712`",
     },
     ChromeRule {
         name: "timestamp-stub",
-        pattern: r"^(?i:last\s+updated|first\s+published|updated|published|posted)(?:\s+on)?\s*:?$",
+        pattern: r"^(?i:last\s+updated|first\s+published|updated|published|posted|last\s+modified)(?:\s+on)?\s*:?$",
         reason: "a timestamp label whose value the page filled in by script, e.g. `Last Updated:`",
     },
 ];
 
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(RULES.iter().map(|r| r.pattern)).expect("chrome patterns are valid regexes")
+    // Unicode classes with counted repetition compile large; the set is
+    // built once per process, so a roomier limit costs nothing per file.
+    RegexSetBuilder::new(RULES.iter().map(|r| r.pattern))
+        .size_limit(256 << 20)
+        .build()
+        .expect("chrome patterns are valid regexes")
 });
 
 /// The first rule matching the (cleaned) line, if any.
@@ -74,6 +139,15 @@ mod tests {
     #[test]
     fn prose_is_never_chrome() {
         for line in [
+            "Advertisement revenue fell by a third, the company said.",
+            "Live music returned to the city on Friday.",
+            "Related to this, Peskov said the talks would continue.",
+            "Read more carefully, the statement says something else.",
+            "Comments by the minister drew criticism.",
+            "Follow the money, the prosecutor told the court.",
+            "Copyright law was not discussed.",
+            "Twitter said it had removed the accounts.",
+            "Share prices rose 3% in Moscow.",
             "(With agency inputs)",
             "Share prices fell on Monday as the Kremlin denied the reports.",
             "Image: the Kremlin wants to be seen as calm. Nobody believes it.",

@@ -113,7 +113,7 @@ const WEEKDAY: &str =
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
 const LABEL: &str = r"first\s+published(?:\s+on)?|originally\s+published(?:\s+on)?|published(?:\s+on|\s+at)?|posted(?:\s+on|\s+at)?|date|last\s+updated(?:\s+on|\s+at)?|updated(?:\s+on|\s+at)?|last\s+modified(?:\s+on)?|modified(?:\s+on)?";
 /// `By Jane Doe`, `By Jane Doe, Reuters |`, and the scraped `By Jane DoeMarch 5, 2020`.
-const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|&)\s*\p{Lu}[\p{L}.'’ -]{1,40}?)?\s*(?:[|·•,–—-]\s*)?)";
+const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|&)\s*\p{Lu}[\p{L}.'’\x20-]{1,40}?)?\s*(?:[|·•,–—-]\s*)?)";
 
 /// A time of day: `10:25`, `10.25`, `10h25`, `10:25:00.000`, `3:27 p.m.`,
 /// `3pm`, with an optional zone. Minutes are required unless am/pm is given,
@@ -147,7 +147,7 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
           | (?P<na>\d{{1,2}})(?P<sep>[/.])(?P<nb>\d{{1,2}})[/.](?P<ny>\d{{4}})
         )
         (?:\s*(?:[-|,@–—/T•·]|(?i:at))?\s*{post_time})?
-        (?:\s+(?i:by)\s+\p{{Lu}}[\p{{L}}.'’ -]{{1,60}})?
+        (?:\s+(?i:by)\s+\p{{L}}[\p{{L}}.'’\x20-]{{1,60}})?
         \s*$"
     );
     Regex::new(&pattern).unwrap()

@@ -102,6 +102,19 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// A place-style byline (`Andrew Roth in Moscow`), taken only after the
+/// headline: before it, a title-case headline could have this shape.
+static PLACE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2}(?:\s+and\s+\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2})?\s+in\s+\p{Lu}[\p{L} -]{1,30}$")
+        .unwrap()
+});
+
+/// Date lines and bylines are recognised among the first this many lines of
+/// text even when article text came before them (a standfirst between the
+/// headline and the byline): a whole-line date there is page furniture, not
+/// prose, while further down it would be part of the article or a list.
+const HEADER_WINDOW: usize = 8;
+
 pub fn parse(source: &Source, options: &Options) -> Parsed {
     let lines: Vec<&str> = source.text.split('\n').collect();
     let (front_matter, body_start, mut diagnostics) = frontmatter::extract(source, &lines);
@@ -117,6 +130,7 @@ pub fn parse(source: &Source, options: &Options) -> Parsed {
         in_header: true,
         body: Vec::new(),
         block: 0,
+        content_lines: 0,
         diagnostics: Vec::new(),
     };
     for (idx, raw) in lines.iter().enumerate().skip(body_start) {
@@ -173,6 +187,8 @@ struct Parser<'a> {
     /// run of lines between blank or dropped lines.
     body: Vec<paragraphs::Line>,
     block: usize,
+    /// Non-blank lines seen so far.
+    content_lines: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -185,7 +201,8 @@ impl Parser<'_> {
             self.block += 1;
             return;
         }
-        if self.in_header {
+        self.content_lines += 1;
+        if self.in_header || self.content_lines <= HEADER_WINDOW {
             if first {
                 if let Some((date, rest)) = dateline::split_prefix(line) {
                     match date {
@@ -228,10 +245,12 @@ impl Parser<'_> {
                     }
                 }
                 self.dropped.push(drop(disk, "dateline", raw, false));
+                self.block += 1;
                 return;
             }
-            if BYLINE.is_match(line) {
+            if BYLINE.is_match(line) || (self.title.is_some() && PLACE_BYLINE.is_match(line)) {
                 self.dropped.push(drop(disk, "byline", raw, false));
+                self.block += 1;
                 return;
             }
         }
@@ -377,8 +396,9 @@ fn date_invalid(source: &Source, line: usize, text: &str, msg: &str) -> Diagnost
 }
 
 /// Picks the publication date among the header's date lines: a labelled
-/// publication date over a plain one over an update date; the first of equal
-/// rank. Numeric dates are read in the order the front matter or dataset
+/// publication date over a plain one over an update date (used only when
+/// the page gives no other date: it is the closest the page comes, and is
+/// usually the same day); the first of equal rank. Numeric dates are read in the order the front matter or dataset
 /// declares, else the order another date line of the file proves, else by a
 /// weekday that fits only one reading; otherwise they are ambiguous and not
 /// taken. Lines that agree on the day lend each other a time and zone (the
@@ -417,19 +437,6 @@ fn choose_date(
         }
     }
     let (best, date) = resolved.iter().min_by_key(|(c, _)| c.date.label).copied()?;
-    if best.date.label == Label::Update {
-        let text = line_text(best.line);
-        diagnostics.push(
-            Diagnostic::new(
-                &source.path,
-                Rule::DateMissing,
-                format!("only an update date ({date}) was found; it is not taken as the publication date"),
-            )
-            .at_span(best.line, text, 0..text.len())
-            .help("state `published = YYYY-MM-DD` in front matter"),
-        );
-        return None;
-    }
     let mut time = best.date.time;
     let mut timezone = best.date.timezone.clone();
     for (other, other_date) in resolved
@@ -497,9 +504,18 @@ mod tests {
 
     #[test]
     fn dates_in_the_body_are_never_taken() {
-        let p = parse_str("The Kremlin denied it on Friday.\n\n23 Nov 2021 15:27 GMT");
-        assert!(p.published.is_none());
-        assert_eq!(p.paragraphs.len(), 2);
+        let p =
+            parse_str("The Kremlin denied it on 23 Nov 2021 at 15:27 GMT.\n\nIt said so again.");
+        assert!(p.published.is_none(), "a date in a sentence");
+        let paragraphs = "The Kremlin denied it on Friday.\n\n".repeat(8);
+        let p = parse_str(&format!(
+            "{paragraphs}Related stories\n\n23 Nov 2021 15:27 GMT"
+        ));
+        assert!(p.published.is_none(), "a date line far below the header");
+        assert_eq!(p.paragraphs.len(), 9);
+        // Near the top, between a standfirst and the text, a date line is page furniture.
+        let p = parse_str("Kremlin Denies Plans To Invade\n\nA standfirst sentence.\n\n23 Nov 2021 15:27 GMT\n\nText.");
+        assert_eq!(p.published.unwrap().date.to_string(), "2021-11-23");
     }
 
     #[test]
@@ -536,10 +552,17 @@ mod tests {
     }
 
     #[test]
-    fn update_dates_are_not_publication_dates() {
+    fn update_dates_are_used_only_when_alone() {
         let p = parse_str("Last updated: 3 Dec 2021\n\nThe Kremlin denied it on Friday.");
-        assert!(p.published.is_none());
-        assert_eq!(p.diagnostics[0].rule, Rule::DateMissing);
+        assert_eq!(p.published.unwrap().date.to_string(), "2021-12-03");
+        let p = parse_str(
+            "Last updated: 3 Dec 2021\nPosted: 1 Dec 2021\n\nThe Kremlin denied it on Friday.",
+        );
+        assert_eq!(p.published.unwrap().date.to_string(), "2021-12-01");
+        assert!(
+            p.diagnostics.is_empty(),
+            "an update differing from publication is no conflict"
+        );
     }
 
     #[test]

@@ -13,9 +13,8 @@ pub struct Line {
     pub text: String,
 }
 
-static KEEPS_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-*•–—>]\s|\d{1,3}[.)]\s|[\p{Pi}“‘«]|\(\d{1,3}\)\s)").unwrap()
-});
+static KEEPS_BREAK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[-*•–—>]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s)").unwrap());
 
 /// Narrowest width treated as a wrap column: scraped one-paragraph lines are
 /// far longer, and shorter lines are headings or verse.
