@@ -144,10 +144,10 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
           | (?P<m2>(?i:{MONTH}))\.?\s+(?P<d2>\d{{1,2}})(?i:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})
           | (?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})
           | (?P<sy>\d{{4}})/(?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})
-          | (?P<na>\d{{1,2}})(?P<sep>[/.])(?P<nb>\d{{1,2}})[/.](?P<ny>\d{{4}})
+          | (?P<na>\d{{1,2}})(?P<sep>[/.-])(?P<nb>\d{{1,2}})[/.-](?P<ny>\d{{4}})
         )
-        (?:\s*(?:[-|,@–—/T•·]|(?i:at))?\s*{post_time})?
-        (?:\s+(?i:by)\s+\p{{L}}[\p{{L}}.'’\x20-]{{1,60}})?
+        (?:\s*(?:[-|,@–—/T•·]\s*)?(?:(?i:at)\s+)?{post_time})?
+        (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20-]{{1,60}})?
         \s*$"
     );
     Regex::new(&pattern).unwrap()
