@@ -7,7 +7,7 @@ use crate::corpus::{self, Corpus, InputFile};
 use crate::diff::{self, Bump};
 use crate::dist::Dist;
 use crate::error::{Error, Result};
-use crate::release::{self, ReleaseFile, VersionPolicy};
+use crate::release::{self, VersionPolicy};
 use crate::schema;
 use crate::source::sha256_hex;
 use semver::Version;
@@ -20,7 +20,8 @@ pub struct Inputs {
     pub corpus: Corpus,
 }
 
-pub fn load(seeds: &Path) -> Result<Inputs> {
+/// `progress(done, total)` is called as files are processed.
+pub fn load(seeds: &Path, progress: &dyn Fn(usize, usize)) -> Result<Inputs> {
     let path = seeds.join(config::FILE_NAME);
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::Config {
@@ -28,13 +29,19 @@ pub fn load(seeds: &Path) -> Result<Inputs> {
         message: "not valid UTF-8".into(),
     })?;
     let config = DatasetConfig::parse(text).map_err(|message| Error::Config { path, message })?;
-    let corpus = corpus::load_dir(seeds, &config.limits)?;
+    let config_input = InputFile {
+        path: config::FILE_NAME.into(),
+        bytes: bytes.len() as u64,
+        sha256: sha256_hex(&bytes),
+    };
+    let corpus = corpus::load_dir(
+        seeds,
+        &config.limits,
+        std::slice::from_ref(&config_input),
+        progress,
+    )?;
     Ok(Inputs {
-        config_input: InputFile {
-            path: config::FILE_NAME.into(),
-            bytes: bytes.len() as u64,
-            sha256: sha256_hex(&bytes),
-        },
+        config_input,
         config,
         corpus,
     })
@@ -44,17 +51,18 @@ pub fn parse_version(v: &str) -> Result<Version> {
     Version::parse(v).map_err(|_| Error::Version(v.to_string()))
 }
 
-/// Renders release `version` of `inputs` as it would sit in `dist`: its
+/// Writes release `version` of `inputs` into `dir` as it would sit in `dist`: its
 /// CHANGES.md and version policy are against the highest earlier release
 /// there. A version not above every existing one (unless it exists itself)
 /// or a bump smaller than the change needs is an error, unless
 /// `allow_policy` overrides the latter.
-pub fn plan(
+pub fn stage(
     inputs: &Inputs,
     dist: &Dist,
     version: &Version,
     allow_policy: bool,
-) -> Result<Vec<ReleaseFile>> {
+    dir: &Path,
+) -> Result<()> {
     let versions = dist.versions()?;
     let exists = versions.contains(version);
     if !exists {
@@ -64,12 +72,12 @@ pub fn plan(
             )));
         }
     }
-    let articles = &inputs.corpus.articles;
+    let store = &inputs.corpus.store;
     let (changes, policy) = match dist.previous(version)? {
         None => (
             format!(
                 "# Changes in {version}\n\nInitial release: {} records.\n",
-                articles.len()
+                store.len()
             ),
             VersionPolicy {
                 previous_version: None,
@@ -80,7 +88,10 @@ pub fn plan(
         ),
         Some(prev) => {
             let old = dist.load(&prev)?;
-            let change = diff::diff(&old.articles, articles);
+            // The diff holds both releases in memory; it runs only when a
+            // previous release exists.
+            let articles = store.to_vec()?;
+            let change = diff::diff(&old.articles, &articles);
             let new_schema: serde_json::Value = serde_json::from_str(schema::TEXT)?;
             let (required, reasons) = diff::required_bump(&change, &old.schema, &new_schema);
             let actual = diff::bump_between(&prev, version).unwrap_or(Bump::Patch);
@@ -93,7 +104,7 @@ pub fn plan(
                 )));
             }
             (
-                diff::markdown(&change, &prev.to_string(), &version.to_string(), articles),
+                diff::markdown(&change, &prev.to_string(), &version.to_string(), &articles),
                 VersionPolicy {
                     previous_version: Some(prev.to_string()),
                     required_bump: Some(required),
@@ -103,14 +114,14 @@ pub fn plan(
             )
         }
     };
-    let mut files_in = inputs.corpus.inputs.clone();
-    files_in.push(inputs.config_input.clone());
-    release::render(
+    release::write(
+        dir,
         &inputs.config,
         &version.to_string(),
-        articles,
-        &files_in,
+        store,
+        &inputs.corpus.sources,
         &changes,
         &policy,
-    )
+    )?;
+    Ok(())
 }

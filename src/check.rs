@@ -2,13 +2,14 @@
 //! and across articles (duplicates, id collisions).
 
 use crate::config::Limits;
+use crate::corpus::Fingerprint;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::parse::Parsed;
 use crate::record::Article;
-use crate::similarity;
+use crate::similarity::{self, Sketch};
 use crate::source::Source;
+use crate::store::Store;
 use regex::Regex;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// Trojan Source: characters that reorder how text is displayed (rustc's list).
@@ -187,133 +188,146 @@ impl CharRule {
     }
 }
 
-/// Rules across articles. `articles` may be in any order; findings are placed
-/// on the later file (by path) of each pair and name the earlier one.
-pub fn across(articles: &[&Article], limits: &Limits) -> Vec<Diagnostic> {
+/// Rules across articles, from their fingerprints (bodies are read back
+/// from the store only for near-duplicate candidates). Each finding is
+/// placed on the later file (by shown path) of its pair and names the
+/// earlier one.
+pub fn across(
+    fps: &[Fingerprint],
+    store: &mut Store,
+    limits: &Limits,
+) -> crate::Result<Vec<Diagnostic>> {
     let mut out = Vec::new();
-    let mut sorted: Vec<&Article> = articles.to_vec();
-    sorted.sort_by(|a, b| a.source_file.cmp(&b.source_file));
+    let mut order: Vec<usize> = (0..fps.len()).collect();
+    let by = |key: fn(&Fingerprint) -> u128, order: &mut Vec<usize>| {
+        order.sort_by(|&a, &b| {
+            (key(&fps[a]), &fps[a].display).cmp(&(key(&fps[b]), &fps[b].display))
+        });
+    };
 
-    let mut by_source: BTreeMap<&str, &Article> = BTreeMap::new();
-    let mut by_id: BTreeMap<&str, &Article> = BTreeMap::new();
-    let mut by_text: BTreeMap<&str, &Article> = BTreeMap::new();
-    // One representative per distinct body for the near-duplicate pass:
-    // exact copies are reported above and are not also "near".
-    let mut distinct: Vec<&Article> = Vec::new();
-    for a in sorted {
-        if let Some(first) = by_source.get(a.source_sha256.as_str()) {
+    // Exact copies of the source: reported once, and left out of the rest.
+    let mut copy = vec![false; fps.len()];
+    by(|f| f.source, &mut order);
+    for group in order.chunk_by(|&a, &b| fps[a].source == fps[b].source) {
+        let first = &fps[group[0]];
+        for &i in &group[1..] {
+            copy[i] = true;
+            let a = &fps[i];
             out.push(
                 Diagnostic::new(
-                    &a.source_file,
+                    &a.display,
                     Rule::DuplicateSource,
                     format!(
-                        "same text as `{}` (source_sha256 {})",
-                        first.source_file,
-                        &a.source_sha256[..16]
+                        "same text as `{}` (source_sha256 {:016x})",
+                        first.display,
+                        first.source >> 64
                     ),
                 )
                 .help(format!(
                     "delete one of `{}` and `{}`",
-                    first.source_file, a.source_file
+                    first.display, a.display
                 )),
             );
-            continue;
         }
-        by_source.insert(&a.source_sha256, a);
-        if let Some(first) = by_id.get(a.id.as_str()) {
+    }
+
+    by(|f| u128::from(f.id), &mut order);
+    for group in order.chunk_by(|&a, &b| fps[a].id == fps[b].id) {
+        let distinct: Vec<usize> = group.iter().copied().filter(|&i| !copy[i]).collect();
+        for &i in distinct.iter().skip(1) {
+            let (first, a) = (&fps[distinct[0]], &fps[i]);
             out.push(
                 Diagnostic::new(
-                    &a.source_file,
+                    &a.display,
                     Rule::IdCollision,
                     format!(
-                        "id {} is also the id of `{}`, whose text differs (the first 16 hex digits of two SHA-256 digests agree)",
-                        a.id, first.source_file
+                        "id art_{:016x} is also the id of `{}`, whose text differs (the first 16 hex digits of two SHA-256 digests agree)",
+                        a.id, first.display
                     ),
                 )
                 .help("report this: it is a 1 in 2^64 event per pair and needs a new id_rule"),
             );
-        } else {
-            by_id.insert(&a.id, a);
         }
-        if let Some(first) = by_text.get(a.text_sha256.as_str()) {
+    }
+
+    let mut same_text = copy.clone();
+    by(|f| f.text, &mut order);
+    for group in order.chunk_by(|&a, &b| fps[a].text == fps[b].text) {
+        let distinct: Vec<usize> = group.iter().copied().filter(|&i| !copy[i]).collect();
+        for &i in distinct.iter().skip(1) {
+            same_text[i] = true;
+            let (first, a) = (&fps[distinct[0]], &fps[i]);
             out.push(
                 Diagnostic::new(
-                    &a.source_file,
+                    &a.display,
                     Rule::DuplicateText,
                     format!(
                         "the cleaned body is identical to that of `{}` (the same story saved with other page chrome)",
-                        first.source_file
+                        first.display
                     ),
                 )
-                .help(format!("keep one of `{}` and `{}`", first.source_file, a.source_file)),
+                .help(format!("keep one of `{}` and `{}`", first.display, a.display)),
             );
-        } else {
-            by_text.insert(&a.text_sha256, a);
-            distinct.push(a);
         }
     }
-    let bodies: Vec<&str> = distinct.iter().map(|a| a.body.as_str()).collect();
-    for (i, j, score) in similarity::near_pairs(&bodies, limits.near_duplicate_threshold) {
-        let (first, later) = (distinct[i], distinct[j]);
+
+    // Near duplicates among distinct bodies: exact copies are reported above.
+    let kept: Vec<usize> = (0..fps.len()).filter(|&i| !same_text[i]).collect();
+    let sketches: Vec<Sketch> = kept.iter().map(|&i| fps[i].sketch).collect();
+    for (x, y) in similarity::candidates(&sketches) {
+        let (i, j) = (kept[x as usize], kept[y as usize]);
+        let a = similarity::shingles(&store.get_inserted(fps[i].record as usize)?.body);
+        let b = similarity::shingles(&store.get_inserted(fps[j].record as usize)?.body);
+        let score = similarity::jaccard(&a, &b);
+        if score < limits.near_duplicate_threshold {
+            continue;
+        }
+        let (first, later) = if fps[i].display <= fps[j].display {
+            (&fps[i], &fps[j])
+        } else {
+            (&fps[j], &fps[i])
+        };
         out.push(
             Diagnostic::new(
-                &later.source_file,
+                &later.display,
                 Rule::NearDuplicate,
                 format!(
                     "the body is {:.0}% the same as that of `{}` (Jaccard similarity {score:.3} of word 5-shingles)",
                     score * 100.0,
-                    first.source_file
+                    first.display
                 ),
             )
             .help(format!(
                 "if both are the same story, keep one of `{}` and `{}`; if they are different articles, ignore this warning",
-                first.source_file, later.source_file
+                first.display, later.display
             )),
         );
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::DateSourceField;
 
-    fn article(file: &str, source_sha256: &str, body: &str) -> Article {
-        Article {
-            id: crate::source::id_from_sha256(source_sha256),
-            published: None,
-            published_time: None,
-            timezone: None,
-            date_source: DateSourceField::None,
-            title: None,
-            url: None,
-            outlet: None,
-            language: None,
-            body: body.into(),
-            word_count: 1,
-            source_file: file.into(),
-            source_sha256: source_sha256.into(),
-            text_sha256: crate::source::sha256_hex(body.as_bytes()),
-            removed_lines: 0,
+    fn fp(display: &str, source: u128, id: u64, record: u32) -> Fingerprint {
+        Fingerprint {
+            source,
+            text: source,
+            id,
+            sketch: [record; similarity::BANDS],
+            record,
+            display: display.into(),
         }
     }
 
     #[test]
     fn check_across_reports_id_collisions() {
         // Two different sources whose digests share the first 64 bits: cannot
-        // be planted with real files, so the digests are made up.
-        let a = article(
-            "b.txt",
-            &format!("{}{}", "ab".repeat(8), "0".repeat(48)),
-            "one text",
-        );
-        let b = article(
-            "a.txt",
-            &format!("{}{}", "ab".repeat(8), "1".repeat(48)),
-            "another text",
-        );
-        let out = across(&[&a, &b], &Limits::default());
+        // be planted with real files, so the fingerprints are made up.
+        let fps = [fp("b.txt", 1, 0xabab, 0), fp("a.txt", 2, 0xabab, 1)];
+        let mut store = Store::new().unwrap();
+        let out = across(&fps, &mut store, &Limits::default()).unwrap();
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].rule, Rule::IdCollision);
         assert_eq!(out[0].file, "b.txt", "reported on the later file");

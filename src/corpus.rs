@@ -1,7 +1,8 @@
-//! Runs the per-file pipeline (read -> parse -> record -> check) over a set
-//! of files in parallel, then the cross-file checks. Output order never
-//! depends on thread count: rayon's indexed collect keeps input order, and
-//! everything is sorted before it leaves this module.
+//! Runs the per-file pipeline (read -> parse -> record -> check) over the
+//! article files in parallel, chunk by chunk, spilling each record to disk
+//! as it comes, then the cross-file checks. Output never depends on thread
+//! count: rayon's indexed collect keeps input order within a chunk, chunks
+//! are taken in order, and everything is sorted before it leaves.
 
 use crate::check;
 use crate::config::Limits;
@@ -9,12 +10,19 @@ use crate::diagnostic::{self, Diagnostic, Rule};
 use crate::discover::{self, Entry};
 use crate::error::Result;
 use crate::parse::{self, Parsed};
-use crate::record::{self, Article};
+use crate::record::Article;
 use crate::schema;
+use crate::similarity::{self, Sketch};
 use crate::source::{self, sha256_hex, Source};
+use crate::store::Store;
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
+
+/// Files in flight at once: enough to keep every core busy, few enough that
+/// memory does not grow with the corpus.
+const CHUNK: usize = 2048;
 
 /// One input file as read: its size and the SHA-256 of its raw bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,16 +42,90 @@ pub struct Processed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Default)]
+/// A record's JSON Lines bytes and its similarity sketch, made in the
+/// parallel stage.
+type Spilled = (Vec<u8>, Sketch);
+
+/// What the cross-file checks keep of each record.
+pub struct Fingerprint {
+    /// The first 128 bits of `source_sha256` and `text_sha256`: equal
+    /// prefixes of this length mean equal digests for any corpus that fits
+    /// on a disk.
+    pub source: u128,
+    pub text: u128,
+    pub id: u64,
+    pub sketch: Sketch,
+    /// Index in the store, in insertion order.
+    pub record: u32,
+    /// Path as shown in diagnostics.
+    pub display: String,
+}
+
+/// `sha256sum`-format listing of every input, hashed as it streams past in
+/// path order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sources {
+    pub files: usize,
+    pub bytes: u64,
+    /// SHA-256 of `<sha256>  <path>\n` for every input, sorted by path.
+    pub sha256: String,
+}
+
+struct SourcesDigest {
+    hasher: Sha256,
+    files: usize,
+    bytes: u64,
+    /// Inputs from outside the walk (dataset.toml), merged in by path.
+    extra: Vec<InputFile>,
+}
+
+impl SourcesDigest {
+    fn new(extra: &[InputFile]) -> Self {
+        let mut extra = extra.to_vec();
+        extra.sort_by(|a, b| b.path.cmp(&a.path));
+        SourcesDigest {
+            hasher: Sha256::new(),
+            files: 0,
+            bytes: 0,
+            extra,
+        }
+    }
+
+    fn add(&mut self, input: &InputFile) {
+        while self.extra.last().is_some_and(|e| e.path < input.path) {
+            let e = self.extra.pop().expect("checked");
+            self.line(&e);
+        }
+        self.line(input);
+    }
+
+    fn line(&mut self, input: &InputFile) {
+        self.hasher
+            .update(format!("{}  {}\n", input.sha256, input.path));
+        self.files += 1;
+        self.bytes += input.bytes;
+    }
+
+    fn finish(mut self) -> Sources {
+        while let Some(e) = self.extra.pop() {
+            self.line(&e);
+        }
+        Sources {
+            files: self.files,
+            bytes: self.bytes,
+            sha256: source::hex(&self.hasher.finalize()),
+        }
+    }
+}
+
 pub struct Corpus {
-    /// In release order (published, nulls last; then id).
-    pub articles: Vec<Article>,
+    /// The records, in release order (published, nulls last; then id).
+    pub store: Store,
     /// Sorted by file, line, column, rule.
     pub diagnostics: Vec<Diagnostic>,
-    /// Article files read, sorted by path.
-    pub inputs: Vec<InputFile>,
     /// Number of article files examined.
     pub files: usize,
+    pub sources: Sources,
 }
 
 impl Corpus {
@@ -52,37 +134,84 @@ impl Corpus {
     }
 }
 
-/// Discovers and processes every article under `root`.
-pub fn load_dir(root: &Path, limits: &Limits) -> Result<Corpus> {
+/// Discovers and processes every article under `root`; `extra` inputs
+/// (dataset.toml) join the sources digest.
+pub fn load_dir(
+    root: &Path,
+    limits: &Limits,
+    extra: &[InputFile],
+    progress: &dyn Fn(usize, usize),
+) -> Result<Corpus> {
     let found = discover::discover(root, limits)?;
-    let mut corpus = load_entries(&found.articles, limits)?;
+    let total = found.articles.len();
+    let mut corpus = load_entries(&found.articles, limits, extra, &|n| progress(n, total))?;
     corpus.diagnostics.extend(found.diagnostics);
     diagnostic::sort(&mut corpus.diagnostics);
     Ok(corpus)
 }
 
-pub fn load_entries(entries: &[Entry], limits: &Limits) -> Result<Corpus> {
+pub fn load_entries(
+    entries: &[Entry],
+    limits: &Limits,
+    extra: &[InputFile],
+    progress: &dyn Fn(usize),
+) -> Result<Corpus> {
     // Fail on a broken embedded schema once, up front, not once per file.
     schema::validator()?;
-    let processed: Vec<Processed> = entries
-        .par_iter()
-        .map(|e| process_file(e, limits))
-        .collect();
-    let mut corpus = Corpus {
-        files: entries.len(),
-        ..Corpus::default()
-    };
-    for p in processed {
-        corpus.diagnostics.extend(p.diagnostics);
-        corpus.inputs.extend(p.input);
-        corpus.articles.extend(p.article);
+    let mut store = Store::new()?;
+    let mut diagnostics = Vec::new();
+    let mut fingerprints = Vec::new();
+    let mut digest = SourcesDigest::new(extra);
+    for chunk in entries.chunks(CHUNK) {
+        let results: Vec<(Processed, Option<Spilled>)> = chunk
+            .par_iter()
+            .map(|e| {
+                let p = process_file(e, limits);
+                let extra = p.article.as_ref().map(|a| {
+                    let json = serde_json::to_vec(a).expect("records serialize");
+                    (json, similarity::sketch(&a.body))
+                });
+                (p, extra)
+            })
+            .collect();
+        for (entry, (p, extra)) in chunk.iter().zip(results) {
+            let display = entry.shown();
+            diagnostics.extend(p.diagnostics.into_iter().map(|mut d| {
+                if d.file == entry.rel {
+                    d.file = display.to_string();
+                }
+                d
+            }));
+            if let Some(input) = &p.input {
+                digest.add(input);
+            }
+            if let (Some(article), Some((json, sketch))) = (&p.article, extra) {
+                let record = store.push(article, &json)? as u32;
+                fingerprints.push(Fingerprint {
+                    source: prefix128(&article.source_sha256),
+                    text: prefix128(&article.text_sha256),
+                    id: u64::from_str_radix(&article.id[4..], 16).unwrap_or(0),
+                    sketch,
+                    record,
+                    display: display.to_string(),
+                });
+            }
+        }
+        progress(chunk.len());
     }
-    let refs: Vec<&Article> = corpus.articles.iter().collect();
-    corpus.diagnostics.extend(check::across(&refs, limits));
-    record::sort(&mut corpus.articles);
-    corpus.inputs.sort_by(|a, b| a.path.cmp(&b.path));
-    diagnostic::sort(&mut corpus.diagnostics);
-    Ok(corpus)
+    diagnostics.extend(check::across(&fingerprints, &mut store, limits)?);
+    store.finish()?;
+    diagnostic::sort(&mut diagnostics);
+    Ok(Corpus {
+        store,
+        diagnostics,
+        files: entries.len(),
+        sources: digest.finish(),
+    })
+}
+
+fn prefix128(hex: &str) -> u128 {
+    u128::from_str_radix(&hex[..32], 16).unwrap_or(0)
 }
 
 pub fn process_file(entry: &Entry, limits: &Limits) -> Processed {

@@ -14,6 +14,14 @@ pub struct Entry {
     /// Path relative to the seeds folder, `/`-separated (the record's `source_file`).
     pub rel: String,
     pub path: PathBuf,
+    /// Path shown in diagnostics when it is not `rel` (e.g. `seeds/` in front).
+    pub display: Option<String>,
+}
+
+impl Entry {
+    pub fn shown(&self) -> &str {
+        self.display.as_deref().unwrap_or(&self.rel)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -121,6 +129,7 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
         out.articles.push(Entry {
             rel,
             path: entry.path().to_path_buf(),
+            display: None,
         });
     }
     out.articles.sort_by(|a, b| a.rel.cmp(&b.rel));

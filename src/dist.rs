@@ -10,7 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::record::Article;
-use crate::release::{ReleaseFile, MANIFEST};
+use crate::release::MANIFEST;
 use crate::source::sha256_hex;
 use semver::Version;
 use serde::Serialize;
@@ -168,25 +168,36 @@ impl Lock<'_> {
         Ok(())
     }
 
-    /// Publishes `files` as `dist/version/`: a no-op when it exists with the
-    /// same bytes, an error when it exists with others.
-    pub fn publish(&self, version: &str, files: &[ReleaseFile]) -> Result<Outcome> {
+    /// Publishes `dist/version/`: `fill` writes the release into a hidden
+    /// staging folder, which is then renamed into place. When the version
+    /// exists, the staged files are compared with it instead: identical is a
+    /// no-op, different an error; the staging folder goes either way.
+    pub fn publish(
+        &self,
+        version: &str,
+        fill: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<Outcome> {
         let root = &self.dist.root;
         let target = root.join(version);
-        if target.exists() {
-            return compare_existing(&target, files).map(|()| Outcome::Unchanged(target));
-        }
         let staging = root.join(format!("{STAGING_PREFIX}{version}-{}", std::process::id()));
-        let result = write_staging(&staging, files).and_then(|()| {
-            // `rename` replaces an empty target folder silently; the existence
-            // check above runs under the lock, so nobody made one since.
-            fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
-            sync_dir(root)
-        });
-        if result.is_err() {
+        fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+        let result = fill(&staging)
+            .and_then(|()| sync_dir(&staging))
+            .and_then(|()| {
+                if target.exists() {
+                    compare_dirs(&staging, &target).map(|()| Outcome::Unchanged(target.clone()))
+                } else {
+                    // `rename` replaces an empty target folder silently; the
+                    // existence check above runs under the lock, so nobody made one since.
+                    fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
+                    sync_dir(root)?;
+                    Ok(Outcome::Written(target.clone()))
+                }
+            });
+        if staging.exists() {
             let _ = fs::remove_dir_all(&staging);
         }
-        result.map(|()| Outcome::Written(target))
+        result
     }
 
     /// Rewrites `index.json` from the releases present (atomically, and only
@@ -226,53 +237,64 @@ impl Lock<'_> {
     }
 }
 
-fn write_staging(staging: &Path, files: &[ReleaseFile]) -> Result<()> {
-    fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
-    for f in files {
-        let path = staging.join(&f.name);
-        let mut file = File::create_new(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(&f.bytes).map_err(|e| Error::io(&path, e))?;
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
-    }
-    sync_dir(staging)
-}
-
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| Error::io(dir, e))
 }
 
-fn compare_existing(target: &Path, files: &[ReleaseFile]) -> Result<()> {
+/// Names every file that differs between a freshly built release and the
+/// existing one, comparing bytes in chunks (releases can be large).
+pub fn compare_dirs(built: &Path, existing: &Path) -> Result<()> {
+    let names = |dir: &Path| -> Result<Vec<String>> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    let (new, old) = (names(built)?, names(existing)?);
     let mut differing = Vec::new();
-    let mut existing: Vec<String> = fs::read_dir(target)
-        .map_err(|e| Error::io(target, e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    existing.sort();
-    for f in files {
-        let path = target.join(&f.name);
-        match fs::read(&path) {
-            Ok(bytes) if bytes == f.bytes => {}
-            Ok(_) => differing.push(f.name.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                differing.push(format!("{} (missing)", f.name))
-            }
-            Err(e) => return Err(Error::io(path, e)),
+    for name in &new {
+        if !old.contains(name) {
+            differing.push(format!("{name} (missing)"));
+        } else if !same_bytes(&built.join(name), &existing.join(name))? {
+            differing.push(name.clone());
         }
     }
-    for name in existing {
-        if !files.iter().any(|f| f.name == name) {
-            differing.push(format!("{name} (not built)"));
-        }
+    for name in old.iter().filter(|n| !new.contains(n)) {
+        differing.push(format!("{name} (not built)"));
     }
     if differing.is_empty() {
         Ok(())
     } else {
         Err(Error::ReleaseDiffers {
-            path: target.to_path_buf(),
+            path: existing.to_path_buf(),
             files: differing.join(", "),
         })
+    }
+}
+
+fn same_bytes(a: &Path, b: &Path) -> Result<bool> {
+    use std::io::Read;
+    let open = |p: &Path| File::open(p).map_err(|e| Error::io(p, e));
+    let (fa, fb) = (open(a)?, open(b)?);
+    let len = |f: &File, p: &Path| f.metadata().map(|m| m.len()).map_err(|e| Error::io(p, e));
+    if len(&fa, a)? != len(&fb, b)? {
+        return Ok(false);
+    }
+    let (mut ra, mut rb) = (std::io::BufReader::new(fa), std::io::BufReader::new(fb));
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = ra.read(&mut ba).map_err(|e| Error::io(a, e))?;
+        if n == 0 {
+            return Ok(true);
+        }
+        rb.read_exact(&mut bb[..n]).map_err(|e| Error::io(b, e))?;
+        if ba[..n] != bb[..n] {
+            return Ok(false);
+        }
     }
 }

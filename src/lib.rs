@@ -21,6 +21,8 @@ pub mod render;
 pub mod schema;
 pub mod similarity;
 pub mod source;
+pub mod store;
+pub mod synth;
 pub mod verify;
 
 pub use error::{Error, Result};

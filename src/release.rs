@@ -1,15 +1,22 @@
-//! [Article] -> the bytes of every file of `dist/<version>/`, rendered in
-//! memory. Pure: the same inputs give the same bytes. [`crate::dist`]
-//! publishes them.
+//! The files of `dist/<version>/`, streamed into a folder: every record is
+//! read back from the store once, in release order, and written to the CSV,
+//! JSON and JSON Lines files together, each hashed as it is written (nothing
+//! is hashed twice, and no file is held in memory). [`crate::dist`] decides
+//! whether the folder becomes a release.
 
 use crate::config::DatasetConfig;
-use crate::corpus::InputFile;
+use crate::corpus::Sources;
 use crate::diff::Bump;
 use crate::error::{Error, Result};
 use crate::record::Article;
 use crate::schema;
-use crate::source::{sha256_hex, ID_RULE};
+use crate::source::{hex, ID_RULE};
+use crate::store::Store;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
 
 pub const CSV: &str = "articles.csv";
 pub const JSON: &str = "articles.json";
@@ -30,13 +37,6 @@ pub struct VersionPolicy {
     pub overridden: bool,
 }
 
-/// One file of a release, in memory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReleaseFile {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
 #[derive(Serialize)]
 struct Manifest<'a> {
     name: &'a str,
@@ -51,8 +51,8 @@ struct Manifest<'a> {
     version_policy: &'a VersionPolicy,
     sort_order: &'static str,
     schema_sha256: String,
-    sources: Sources,
-    files: Vec<FileEntry>,
+    sources: SourcesEntry<'a>,
+    files: &'a [FileEntry],
 }
 
 #[derive(Serialize)]
@@ -62,56 +62,172 @@ struct Builder {
 }
 
 #[derive(Serialize)]
-struct Sources {
+struct SourcesEntry<'a> {
     files: usize,
     bytes: u64,
     /// SHA-256 of the `sha256sum`-format listing of every input file (articles
     /// and dataset.toml), sorted by path: `cd seeds && sha256sum FILES | sha256sum`.
-    sha256: String,
+    sha256: &'a str,
 }
 
-#[derive(Serialize)]
-struct FileEntry {
-    path: String,
+/// A file written into a release, as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Hashes and counts what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: Sha256,
     bytes: u64,
-    sha256: String,
 }
 
-/// Renders every file of a release. Pure: the same inputs give the same bytes.
-pub fn render(
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+struct Output {
+    name: &'static str,
+    path: std::path::PathBuf,
+    w: Hashing<BufWriter<File>>,
+}
+
+impl Output {
+    fn create(dir: &Path, name: &'static str) -> Result<Self> {
+        let path = dir.join(name);
+        let file = File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Output {
+            name,
+            path,
+            w: Hashing {
+                inner: BufWriter::with_capacity(1 << 20, file),
+                hasher: Sha256::new(),
+                bytes: 0,
+            },
+        })
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        self.w
+            .write_all(bytes)
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Flushes and syncs; the entry the manifest lists.
+    fn finish(self) -> Result<FileEntry> {
+        let Output { name, path, w } = self;
+        let Hashing {
+            inner,
+            hasher,
+            bytes,
+        } = w;
+        let file = inner
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        Ok(FileEntry {
+            path: name.to_string(),
+            bytes,
+            sha256: hex(&hasher.finalize()),
+        })
+    }
+}
+
+fn write_whole(dir: &Path, name: &'static str, bytes: &[u8]) -> Result<FileEntry> {
+    let mut out = Output::create(dir, name)?;
+    out.put(bytes)?;
+    out.finish()
+}
+
+/// A CSV writer set up as every release writes: RFC 4180 with LF line ends
+/// (polars reads CR-only files as empty and some tools mishandle CRLF inside
+/// quoted fields); null is an empty cell, which is unambiguous because every
+/// string field is non-empty when present.
+fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(w)
+}
+
+pub fn csv_bytes(articles: &[Article]) -> Result<Vec<u8>> {
+    let mut w = csv_writer(Vec::new());
+    if articles.is_empty() {
+        w.write_record(crate::record::FIELDS)?;
+    }
+    for a in articles {
+        w.serialize(a)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Csv(e.into_error().into()))
+}
+
+/// Writes every file of release `version` into `dir` (which must exist and
+/// be empty). Returns the entries of SHA256SUMS, sorted by name.
+pub fn write(
+    dir: &Path,
     config: &DatasetConfig,
     version: &str,
-    articles: &[Article],
-    inputs: &[InputFile],
+    store: &Store,
+    sources: &Sources,
     changes: &str,
     policy: &VersionPolicy,
-) -> Result<Vec<ReleaseFile>> {
+) -> Result<Vec<FileEntry>> {
     let mut files = vec![
-        ReleaseFile {
-            name: CHANGES.into(),
-            bytes: changes.as_bytes().to_vec(),
-        },
-        ReleaseFile {
-            name: CSV.into(),
-            bytes: csv_bytes(articles)?,
-        },
-        ReleaseFile {
-            name: JSON.into(),
-            bytes: json_bytes(articles)?,
-        },
-        ReleaseFile {
-            name: JSONL.into(),
-            bytes: jsonl_bytes(articles)?,
-        },
-        ReleaseFile {
-            name: schema::FILE_NAME.into(),
-            bytes: schema::TEXT.as_bytes().to_vec(),
-        },
+        write_whole(dir, CHANGES, changes.as_bytes())?,
+        write_whole(dir, schema::FILE_NAME, schema::TEXT.as_bytes())?,
     ];
-    files.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let mut inputs = inputs.to_vec();
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut csv_out = Output::create(dir, CSV)?;
+    let mut json_out = Output::create(dir, JSON)?;
+    let mut jsonl_out = Output::create(dir, JSONL)?;
+    {
+        let mut csv = csv_writer(&mut csv_out.w);
+        if store.is_empty() {
+            csv.write_record(crate::record::FIELDS)?;
+            json_out.put(b"[]")?;
+        }
+        let mut pretty = Vec::new();
+        for i in 0..store.len() {
+            let raw = store.raw(i)?;
+            let article: Article = serde_json::from_slice(&raw)?;
+            csv.serialize(&article)?;
+            // The bytes serde_json's pretty printer gives for a whole array:
+            // each element indented by one level.
+            pretty.clear();
+            serde_json::to_writer_pretty(&mut pretty, &article)?;
+            json_out.put(if i == 0 { b"[\n  " } else { b",\n  " })?;
+            for (k, line) in pretty.split(|&b| b == b'\n').enumerate() {
+                if k > 0 {
+                    json_out.put(b"\n  ")?;
+                }
+                json_out.put(line)?;
+            }
+            jsonl_out.put(&raw)?;
+            jsonl_out.put(b"\n")?;
+        }
+        if !store.is_empty() {
+            json_out.put(b"\n]")?;
+        }
+        json_out.put(b"\n")?;
+        csv.flush().map_err(|e| Error::io(dir.join(CSV), e))?;
+    }
+    files.push(csv_out.finish()?);
+    files.push(json_out.finish()?);
+    files.push(jsonl_out.finish()?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
     let manifest = Manifest {
         name: &config.name,
         title: &config.title,
@@ -123,83 +239,26 @@ pub fn render(
             version: crate::BUILDER_VERSION,
         },
         id_rule: ID_RULE,
-        record_count: articles.len(),
+        record_count: store.len(),
         version_policy: policy,
         sort_order: "published ascending with nulls last, then id",
-        schema_sha256: sha256_hex(schema::TEXT.as_bytes()),
-        sources: Sources {
-            files: inputs.len(),
-            bytes: inputs.iter().map(|i| i.bytes).sum(),
-            sha256: sha256_hex(
-                sums_listing(inputs.iter().map(|i| (i.sha256.as_str(), i.path.as_str())))
-                    .as_bytes(),
-            ),
+        schema_sha256: crate::source::sha256_hex(schema::TEXT.as_bytes()),
+        sources: SourcesEntry {
+            files: sources.files,
+            bytes: sources.bytes,
+            sha256: &sources.sha256,
         },
-        files: files
-            .iter()
-            .map(|f| FileEntry {
-                path: f.name.clone(),
-                bytes: f.bytes.len() as u64,
-                sha256: sha256_hex(&f.bytes),
-            })
-            .collect(),
+        files: &files,
     };
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
     manifest_bytes.push(b'\n');
-    files.push(ReleaseFile {
-        name: MANIFEST.into(),
-        bytes: manifest_bytes,
-    });
-    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files.push(write_whole(dir, MANIFEST, &manifest_bytes)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let hashes: Vec<(String, &str)> = files
+    let sums: String = files
         .iter()
-        .map(|f| (sha256_hex(&f.bytes), f.name.as_str()))
+        .map(|f| format!("{}  {}\n", f.sha256, f.path))
         .collect();
-    let sums = sums_listing(hashes.iter().map(|(h, n)| (h.as_str(), *n)));
-    files.push(ReleaseFile {
-        name: SUMS.into(),
-        bytes: sums.into_bytes(),
-    });
+    write_whole(dir, SUMS, sums.as_bytes())?;
     Ok(files)
-}
-
-/// `sha256sum` output format: `<hex>  <path>\n` per file.
-fn sums_listing<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    entries
-        .map(|(hash, path)| format!("{hash}  {path}\n"))
-        .collect()
-}
-
-/// RFC 4180 with LF line ends (polars reads CR-only files as empty and some
-/// tools mishandle CRLF inside quoted fields); null is an empty cell, which is
-/// unambiguous because every string field is non-empty when present.
-pub fn csv_bytes(articles: &[Article]) -> Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new());
-    if articles.is_empty() {
-        w.write_record(crate::record::FIELDS)?;
-    }
-    for a in articles {
-        w.serialize(a)?;
-    }
-    w.into_inner()
-        .map_err(|e| Error::Csv(e.into_error().into()))
-}
-
-fn json_bytes(articles: &[Article]) -> Result<Vec<u8>> {
-    let mut v = serde_json::to_vec_pretty(articles)?;
-    v.push(b'\n');
-    Ok(v)
-}
-
-fn jsonl_bytes(articles: &[Article]) -> Result<Vec<u8>> {
-    let mut v = Vec::new();
-    for a in articles {
-        serde_json::to_writer(&mut v, a)?;
-        v.push(b'\n');
-    }
-    Ok(v)
 }

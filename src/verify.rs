@@ -257,7 +257,7 @@ pub fn rebuild(dir: &Path, seeds: &Path) -> Result<Vec<String>> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let inputs = builder::load(seeds)?;
+    let inputs = builder::load(seeds, &|_, _| {})?;
     let errors = inputs.corpus.error_count();
     if errors > 0 {
         return Ok(vec![format!(
@@ -265,31 +265,14 @@ pub fn rebuild(dir: &Path, seeds: &Path) -> Result<Vec<String>> {
             seeds.display()
         )]);
     }
-    let files = builder::plan(&inputs, &Dist::new(parent), &version, true)?;
-    let built: BTreeMap<&str, &[u8]> = files
-        .iter()
-        .map(|f| (f.name.as_str(), f.bytes.as_slice()))
-        .collect();
+    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    builder::stage(&inputs, &Dist::new(parent), &version, true, tmp.path())?;
     let mut problems = Vec::new();
-    let mut on_disk = BTreeSet::new();
-    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        on_disk.insert(entry.file_name().to_string_lossy().into_owned());
-    }
-    for (name, bytes) in &built {
-        match fs::read(dir.join(name)) {
-            Ok(b) if b == *bytes => {}
-            Ok(_) => problems.push(format!(
-                "{name}: differs from a rebuild of {}",
-                seeds.display()
-            )),
-            Err(_) => problems.push(format!("{name}: a rebuild makes it, the release lacks it")),
-        }
-    }
-    for name in &on_disk {
-        if !built.contains_key(name.as_str()) {
+    if let Err(Error::ReleaseDiffers { files, .. }) = crate::dist::compare_dirs(tmp.path(), dir) {
+        for f in files.split(", ") {
             problems.push(format!(
-                "{name}: in the release, but a rebuild does not make it"
+                "{f}: differs from a rebuild of {}",
+                seeds.display()
             ));
         }
     }

@@ -35,8 +35,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let mut inputs = builder::load(&args.seeds)
-        .with_context(|| format!("reading the seeds in {}", args.seeds.display()))?;
+    let progress = std::cell::OnceCell::new();
+    let mut inputs = builder::load(&args.seeds, &|n, total| {
+        progress.get_or_init(|| super::Progress::new(total)).inc(n)
+    })
+    .with_context(|| format!("reading the seeds in {}", args.seeds.display()))?;
+    if let Some(p) = progress.get() {
+        p.finish();
+    }
     let version =
         builder::parse_version(args.version.as_deref().unwrap_or(&inputs.config.version))?;
     let corpus = &mut inputs.corpus;
@@ -55,26 +61,18 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
     let dist = Dist::new(&args.out);
     let lock = dist.lock()?;
-    let files = match builder::plan(&inputs, &dist, &version, args.allow_version_policy) {
-        Ok(files) => files,
-        Err(e @ Error::VersionPolicy(_)) => {
-            eprintln!("error: {e}");
-            eprintln!("build refused; nothing was written");
-            return Ok(Exit::Findings);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let outcome = lock.publish(&version.to_string(), &files);
+    let outcome = lock.publish(&version.to_string(), |dir| {
+        builder::stage(&inputs, &dist, &version, args.allow_version_policy, dir)
+    });
     // Rewritten even after a no-op or a refusal: the catalogue is derived
     // from the releases present, and this heals one left stale by a crash.
     lock.write_index()?;
     match outcome {
         Ok(Outcome::Written(path)) => {
             eprintln!(
-                "wrote {} ({} articles, {} files)",
+                "wrote {} ({} articles)",
                 path.display(),
-                inputs.corpus.articles.len(),
-                files.len()
+                inputs.corpus.store.len()
             );
             Ok(Exit::Ok)
         }
@@ -87,6 +85,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
         Err(e @ Error::ReleaseDiffers { .. }) => {
             eprintln!("error: {e}");
+            Ok(Exit::Findings)
+        }
+        Err(e @ Error::VersionPolicy(_)) => {
+            eprintln!("error: {e}");
+            eprintln!("build refused; nothing was written");
             Ok(Exit::Findings)
         }
         Err(e) => Err(e.into()),

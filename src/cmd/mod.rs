@@ -4,6 +4,7 @@
 pub mod build;
 pub mod diff;
 pub mod parse;
+pub mod synth;
 pub mod validate;
 pub mod verify;
 
@@ -30,6 +31,7 @@ pub enum Command {
     Validate(validate::Args),
     Verify(verify::Args),
     Diff(diff::Args),
+    Synth(synth::Args),
 }
 
 /// What a command tells the shell.
@@ -50,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Validate(a) => validate::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Synth(a) => synth::run(a),
     }
 }
 
@@ -79,4 +82,49 @@ pub fn rebase(diags: &mut [Diagnostic], root: &Path) {
 /// Colour only when a person is looking: never in pipes, files or CI logs.
 pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// A progress bar with rate and ETA on a terminal, for runs over a second:
+/// it stays hidden until a second has passed and never draws into a pipe,
+/// a file or a CI log.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    start: std::time::Instant,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    pub fn new(total: usize) -> Self {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files  {per_sec}  eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress {
+            bar,
+            start: std::time::Instant::now(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    pub fn inc(&self, n: usize) {
+        if !self.shown.get()
+            && self.start.elapsed().as_secs() >= 1
+            && std::io::stderr().is_terminal()
+        {
+            self.shown.set(true);
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        }
+        self.bar.inc(n as u64);
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }

@@ -55,23 +55,31 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 }
             };
             for e in &mut found.articles {
-                e.rel = prefix(&e.rel);
+                e.display = Some(prefix(&e.rel));
             }
             rebase(&mut found.diagnostics, path);
             entries.extend(found.articles);
             diags.extend(found.diagnostics);
         } else {
+            // A single file's record names it by its file name (a record's
+            // `source_file` is relative); findings name it as given.
             entries.push(Entry {
-                rel: path.to_string_lossy().replace('\\', "/"),
+                rel: path.file_name().map_or_else(
+                    || path.to_string_lossy().into_owned(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
                 path: path.clone(),
+                display: Some(path.to_string_lossy().replace('\\', "/")),
             });
         }
     }
-    entries.sort_by(|a, b| a.rel.cmp(&b.rel));
-    entries.dedup_by(|a, b| a.rel == b.rel);
+    entries.sort_by(|a, b| a.shown().cmp(b.shown()));
+    entries.dedup_by(|a, b| a.shown() == b.shown());
+    let progress = super::Progress::new(entries.len());
     let Corpus {
         diagnostics, files, ..
-    } = corpus::load_entries(&entries, &limits)?;
+    } = corpus::load_entries(&entries, &limits, &[], &|n| progress.inc(n))?;
+    progress.finish();
     diags.extend(diagnostics);
     if args.strict {
         for d in &mut diags {
