@@ -114,7 +114,7 @@ pub fn stage(
             )
         }
     };
-    release::write(
+    crate::timings::time(crate::timings::Stage::Write, || release::write(
         dir,
         &inputs.config,
         &version.to_string(),
@@ -122,6 +122,6 @@ pub fn stage(
         &inputs.corpus.sources,
         &changes,
         &policy,
-    )?;
+    ))?;
     Ok(())
 }

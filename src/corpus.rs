@@ -15,6 +15,7 @@ use crate::schema;
 use crate::similarity::{self, Sketch};
 use crate::source::{self, sha256_hex, Source};
 use crate::store::Store;
+use crate::timings::{self, Stage};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -168,8 +169,10 @@ pub fn load_entries(
             .map(|e| {
                 let p = process_file(e, limits);
                 let extra = p.article.as_ref().map(|a| {
-                    let json = serde_json::to_vec(a).expect("records serialize");
-                    (json, similarity::sketch(&a.body))
+                    timings::time(Stage::Serialize, || {
+                        let json = serde_json::to_vec(a).expect("records serialize");
+                        (json, similarity::sketch(&a.body))
+                    })
                 });
                 (p, extra)
             })
@@ -199,7 +202,7 @@ pub fn load_entries(
         }
         progress(chunk.len());
     }
-    diagnostics.extend(check::across(&fingerprints, &mut store, limits)?);
+    diagnostics.extend(timings::time(Stage::CrossFile, || check::across(&fingerprints, &mut store, limits))?);
     store.finish()?;
     diagnostic::sort(&mut diagnostics);
     Ok(Corpus {
@@ -215,7 +218,7 @@ fn prefix128(hex: &str) -> u128 {
 }
 
 pub fn process_file(entry: &Entry, limits: &Limits) -> Processed {
-    match read_capped(&entry.path, limits.max_file_bytes) {
+    match timings::time(Stage::Read, || read_capped(&entry.path, limits.max_file_bytes)) {
         Ok(Some(bytes)) => process_bytes(&entry.rel, &bytes, limits),
         Ok(None) => failed(
             Diagnostic::new(
@@ -262,9 +265,9 @@ pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
     let input = Some(InputFile {
         path: rel.to_string(),
         bytes: bytes.len() as u64,
-        sha256: sha256_hex(bytes),
+        sha256: timings::time(Stage::Read, || sha256_hex(bytes)),
     });
-    let source = match source::read(rel, bytes) {
+    let source = match timings::time(Stage::Canonicalize, || source::read(rel, bytes)) {
         Ok(s) => s,
         Err(d) => {
             return Processed {
@@ -273,16 +276,16 @@ pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
             }
         }
     };
-    let parsed = parse::parse(
-        &source,
-        &parse::Options {
-            date_order: limits.date_order,
-        },
-    );
-    let article = Article::new(&source, &parsed);
+    let options = parse::Options {
+        date_order: limits.date_order,
+    };
+    let parsed = timings::time(Stage::Parse, || parse::parse(&source, &options));
+    let article = timings::time(Stage::Parse, || Article::new(&source, &parsed));
     let mut diagnostics = parsed.diagnostics.clone();
-    diagnostics.extend(check::article(&source, &parsed, &article, limits));
-    match schema::check(&article) {
+    diagnostics.extend(timings::time(Stage::Check, || {
+        check::article(&source, &parsed, &article, limits)
+    }));
+    match timings::time(Stage::Schema, || schema::check(&article)) {
         Ok(d) => diagnostics.extend(d),
         Err(e) => diagnostics.push(Diagnostic::new(rel, Rule::SchemaViolation, e.to_string())),
     }

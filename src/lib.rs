@@ -23,6 +23,7 @@ pub mod similarity;
 pub mod source;
 pub mod store;
 pub mod synth;
+pub mod timings;
 pub mod verify;
 
 pub use error::{Error, Result};

@@ -12,6 +12,7 @@ use crate::record::Article;
 use crate::schema;
 use crate::source::{hex, ID_RULE};
 use crate::store::Store;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -154,11 +155,14 @@ fn write_whole(dir: &Path, name: &'static str, bytes: &[u8]) -> Result<FileEntry
 /// (polars reads CR-only files as empty and some tools mishandle CRLF inside
 /// quoted fields); null is an empty cell, which is unambiguous because every
 /// string field is non-empty when present.
+fn csv_writer_builder() -> csv::WriterBuilder {
+    let mut b = csv::WriterBuilder::new();
+    b.terminator(csv::Terminator::Any(b'\n')).quote_style(csv::QuoteStyle::Necessary);
+    b
+}
+
 fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(w)
+    csv_writer_builder().from_writer(w)
 }
 
 pub fn csv_bytes(articles: &[Article]) -> Result<Vec<u8>> {
@@ -171,6 +175,36 @@ pub fn csv_bytes(articles: &[Article]) -> Result<Vec<u8>> {
     }
     w.into_inner()
         .map_err(|e| Error::Csv(e.into_error().into()))
+}
+
+const WRITE_CHUNK: usize = 4096;
+
+/// One record's bytes in each output format.
+struct Rendered {
+    csv: Vec<u8>,
+    /// Pretty JSON indented one level, as an element of the array.
+    json: Vec<u8>,
+    jsonl: Vec<u8>,
+}
+
+fn render_one(store: &Store, i: usize) -> Result<Rendered> {
+    let raw = store.raw(i)?;
+    let article: Article = serde_json::from_slice(&raw)?;
+    // The header is written once, before the first record.
+    let mut csv = csv_writer_builder().has_headers(false).from_writer(Vec::new());
+    csv.serialize(&article)?;
+    let csv = csv.into_inner().map_err(|e| Error::Csv(e.into_error().into()))?;
+    // The bytes serde_json's pretty printer gives for a whole array: each
+    // element indented by one level.
+    let pretty = serde_json::to_vec_pretty(&article)?;
+    let mut json = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    for (k, line) in pretty.split(|&b| b == b'\n').enumerate() {
+        if k > 0 {
+            json.extend_from_slice(b"\n  ");
+        }
+        json.extend_from_slice(line);
+    }
+    Ok(Rendered { csv, json, jsonl: raw })
 }
 
 /// Writes every file of release `version` into `dir` (which must exist and
@@ -193,35 +227,30 @@ pub fn write(
     let mut json_out = Output::create(dir, JSON)?;
     let mut jsonl_out = Output::create(dir, JSONL)?;
     {
-        let mut csv = csv_writer(&mut csv_out.w);
+        let mut header = csv_writer(Vec::new());
+        header.write_record(crate::record::FIELDS)?;
+        csv_out.put(&header.into_inner().map_err(|e| Error::Csv(e.into_error().into()))?)?;
         if store.is_empty() {
-            csv.write_record(crate::record::FIELDS)?;
             json_out.put(b"[]")?;
         }
-        let mut pretty = Vec::new();
-        for i in 0..store.len() {
-            let raw = store.raw(i)?;
-            let article: Article = serde_json::from_slice(&raw)?;
-            csv.serialize(&article)?;
-            // The bytes serde_json's pretty printer gives for a whole array:
-            // each element indented by one level.
-            pretty.clear();
-            serde_json::to_writer_pretty(&mut pretty, &article)?;
-            json_out.put(if i == 0 { b"[\n  " } else { b",\n  " })?;
-            for (k, line) in pretty.split(|&b| b == b'\n').enumerate() {
-                if k > 0 {
-                    json_out.put(b"\n  ")?;
-                }
-                json_out.put(line)?;
+        // Records are read and serialised in parallel, a chunk at a time,
+        // and written in order: the bytes do not depend on thread count.
+        for start in (0..store.len()).step_by(WRITE_CHUNK) {
+            let end = (start + WRITE_CHUNK).min(store.len());
+            let rendered: Vec<Result<Rendered>> = (start..end).into_par_iter().map(|i| render_one(store, i)).collect();
+            for (i, r) in (start..end).zip(rendered) {
+                let r = r?;
+                csv_out.put(&r.csv)?;
+                json_out.put(if i == 0 { b"[\n  " } else { b",\n  " })?;
+                json_out.put(&r.json)?;
+                jsonl_out.put(&r.jsonl)?;
+                jsonl_out.put(b"\n")?;
             }
-            jsonl_out.put(&raw)?;
-            jsonl_out.put(b"\n")?;
         }
         if !store.is_empty() {
             json_out.put(b"\n]")?;
         }
         json_out.put(b"\n")?;
-        csv.flush().map_err(|e| Error::io(dir.join(CSV), e))?;
     }
     files.push(csv_out.finish()?);
     files.push(json_out.finish()?);

@@ -31,11 +31,17 @@ fn word_hash(w: &str) -> Option<u64> {
         return None;
     }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in w.chars().flat_map(char::to_lowercase) {
-        let mut buf = [0u8; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    if w.is_ascii() {
+        // The common case, without per-character Unicode case mapping.
+        w.bytes().for_each(|b| eat(b.to_ascii_lowercase()));
+    } else {
+        for c in w.chars().flat_map(char::to_lowercase) {
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
         }
     }
     Some(h)

@@ -172,16 +172,21 @@ fn word(r: &mut Rng) -> String {
 fn sentence(r: &mut Rng) -> String {
     let person = r.pick(PEOPLE);
     let mut s = format!(
-        "{}{} {} in {} that {} {} {} {}",
+        "{}{} {} in {} that {}",
         person[..1].to_uppercase(),
         &person[1..],
         r.pick(VERBS),
         r.pick(PLACES),
         r.pick(SUBJECTS),
-        word(r),
-        r.pick(OUTCOMES),
-        word(r)
     );
+    // Most words are drawn from the large made-up vocabulary, so two
+    // unrelated articles share few 5-word shingles, as real ones do.
+    for _ in 0..6 + r.below(8) {
+        s.push(' ');
+        s.push_str(&word(r));
+    }
+    s.push(' ');
+    s.push_str(r.pick(OUTCOMES));
     // A number makes most sentences unique, as real reporting is.
     if r.below(3) > 0 {
         s.push_str(&format!(
@@ -255,10 +260,12 @@ fn perturb(text: &str, seed: u64, i: u64) -> String {
     let mut words: Vec<String> = text.split(' ').map(String::from).collect();
     // Past the headline and date line, so the body itself changes.
     let start = words.len() / 3;
-    for _ in 0..3 {
+    let mut changed = 0;
+    while changed < 3 {
         let k = start + r.below(words.len() - start);
-        if !words[k].contains('\n') && words[k].chars().all(char::is_alphabetic) {
+        if !words[k].contains('\n') && words[k].chars().all(char::is_alphabetic) && words[k] != "reportedly" {
             words[k] = "reportedly".into();
+            changed += 1;
         }
     }
     words.join(" ")

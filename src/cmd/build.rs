@@ -32,9 +32,23 @@ pub struct Args {
     /// Release even when the version bump is smaller than the change needs
     #[arg(long)]
     pub allow_version_policy: bool,
+    /// Print where the time went, stage by stage, on stderr
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
+    if args.timings {
+        crate::timings::enable();
+    }
+    let exit = build(&args);
+    if args.timings {
+        eprint!("{}", crate::timings::report());
+    }
+    exit
+}
+
+fn build(args: &Args) -> anyhow::Result<Exit> {
     let progress = std::cell::OnceCell::new();
     let mut inputs = builder::load(&args.seeds, &|n, total| {
         progress.get_or_init(|| super::Progress::new(total)).inc(n)

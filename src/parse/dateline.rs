@@ -160,9 +160,14 @@ static UPDATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+const MAX_DATELINE_LEN: usize = 200;
+
 /// Splits the scraper's `date YYYY-MM-DD` prefix off the first line.
 /// `Some(Err)` when the prefix names an impossible date.
 pub fn split_prefix(line: &str) -> Option<(Result<NaiveDate, String>, &str)> {
+    if !line.starts_with("date ") {
+        return None;
+    }
     let c = PREFIX.captures(line)?;
     let rest = c.name("rest").map_or("", |m| m.as_str());
     let date = ymd(&c["y"], &c["m"], &c["d"]);
@@ -173,6 +178,11 @@ pub fn split_prefix(line: &str) -> Option<(Result<NaiveDate, String>, &str)> {
 /// followed by an update clause (then two). `Err(message)` for a line with
 /// the shape of a date line naming a date or time that does not exist.
 pub fn match_line(line: &str) -> Option<Vec<Result<DateLine, String>>> {
+    // The longest date line (byline, labels, publication and update) is well
+    // under this; the check keeps paragraphs off the capturing engines.
+    if line.len() > MAX_DATELINE_LEN {
+        return None;
+    }
     if let Some(c) = LINE.captures(line) {
         return Some(vec![build(&c)]);
     }
