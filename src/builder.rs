@@ -114,14 +114,16 @@ pub fn stage(
             )
         }
     };
-    crate::timings::time(crate::timings::Stage::Write, || release::write(
-        dir,
-        &inputs.config,
-        &version.to_string(),
-        store,
-        &inputs.corpus.sources,
-        &changes,
-        &policy,
-    ))?;
+    crate::timings::time(crate::timings::Stage::Write, || {
+        release::write(
+            dir,
+            &inputs.config,
+            &version.to_string(),
+            store,
+            &inputs.corpus.sources,
+            &changes,
+            &policy,
+        )
+    })?;
     Ok(())
 }

@@ -53,7 +53,10 @@ pub fn article(
     }
     for (idx, line) in source.text.split('\n').enumerate() {
         // Printable ASCII can break none of the character rules.
-        if line.bytes().all(|b| (b' '..0x7f).contains(&b) || b == b'\t') {
+        if line
+            .bytes()
+            .all(|b| (b' '..0x7f).contains(&b) || b == b'\t')
+        {
             continue;
         }
         let disk = source.disk_line(idx + 1);

@@ -202,7 +202,9 @@ pub fn load_entries(
         }
         progress(chunk.len());
     }
-    diagnostics.extend(timings::time(Stage::CrossFile, || check::across(&fingerprints, &mut store, limits))?);
+    diagnostics.extend(timings::time(Stage::CrossFile, || {
+        check::across(&fingerprints, &mut store, limits)
+    })?);
     store.finish()?;
     diagnostic::sort(&mut diagnostics);
     Ok(Corpus {

@@ -157,7 +157,8 @@ fn write_whole(dir: &Path, name: &'static str, bytes: &[u8]) -> Result<FileEntry
 /// string field is non-empty when present.
 fn csv_writer_builder() -> csv::WriterBuilder {
     let mut b = csv::WriterBuilder::new();
-    b.terminator(csv::Terminator::Any(b'\n')).quote_style(csv::QuoteStyle::Necessary);
+    b.terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary);
     b
 }
 
@@ -191,9 +192,13 @@ fn render_one(store: &Store, i: usize) -> Result<Rendered> {
     let raw = store.raw(i)?;
     let article: Article = serde_json::from_slice(&raw)?;
     // The header is written once, before the first record.
-    let mut csv = csv_writer_builder().has_headers(false).from_writer(Vec::new());
+    let mut csv = csv_writer_builder()
+        .has_headers(false)
+        .from_writer(Vec::new());
     csv.serialize(&article)?;
-    let csv = csv.into_inner().map_err(|e| Error::Csv(e.into_error().into()))?;
+    let csv = csv
+        .into_inner()
+        .map_err(|e| Error::Csv(e.into_error().into()))?;
     // The bytes serde_json's pretty printer gives for a whole array: each
     // element indented by one level.
     let pretty = serde_json::to_vec_pretty(&article)?;
@@ -204,7 +209,11 @@ fn render_one(store: &Store, i: usize) -> Result<Rendered> {
         }
         json.extend_from_slice(line);
     }
-    Ok(Rendered { csv, json, jsonl: raw })
+    Ok(Rendered {
+        csv,
+        json,
+        jsonl: raw,
+    })
 }
 
 /// Writes every file of release `version` into `dir` (which must exist and
@@ -229,7 +238,11 @@ pub fn write(
     {
         let mut header = csv_writer(Vec::new());
         header.write_record(crate::record::FIELDS)?;
-        csv_out.put(&header.into_inner().map_err(|e| Error::Csv(e.into_error().into()))?)?;
+        csv_out.put(
+            &header
+                .into_inner()
+                .map_err(|e| Error::Csv(e.into_error().into()))?,
+        )?;
         if store.is_empty() {
             json_out.put(b"[]")?;
         }
@@ -237,7 +250,10 @@ pub fn write(
         // and written in order: the bytes do not depend on thread count.
         for start in (0..store.len()).step_by(WRITE_CHUNK) {
             let end = (start + WRITE_CHUNK).min(store.len());
-            let rendered: Vec<Result<Rendered>> = (start..end).into_par_iter().map(|i| render_one(store, i)).collect();
+            let rendered: Vec<Result<Rendered>> = (start..end)
+                .into_par_iter()
+                .map(|i| render_one(store, i))
+                .collect();
             for (i, r) in (start..end).zip(rendered) {
                 let r = r?;
                 csv_out.put(&r.csv)?;

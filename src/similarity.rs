@@ -26,7 +26,11 @@ fn mix(mut z: u64) -> u64 {
 /// so changed quotes or case do not hide a copy. `None` for a word that is
 /// only punctuation.
 fn word_hash(w: &str) -> Option<u64> {
-    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    let w = if w.is_ascii() {
+        w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+    } else {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+    };
     if w.is_empty() {
         return None;
     }
@@ -50,23 +54,27 @@ fn word_hash(w: &str) -> Option<u64> {
 /// Sorted, distinct hashes of the body's word 5-shingles (of its words, if
 /// it has fewer than five).
 pub fn shingles(body: &str) -> Vec<u64> {
-    let words: Vec<u64> = body.split_whitespace().filter_map(word_hash).collect();
-    let mut out: Vec<u64> = if words.len() < SHINGLE_WORDS {
-        words
-    } else {
-        words
-            .windows(SHINGLE_WORDS)
-            .map(|w| {
-                w.iter().fold(
-                    0x51_7cc1_b727_220a_u64,
-                    |acc, h| mix(acc.rotate_left(5) ^ h),
-                )
-            })
-            .collect()
-    };
+    let mut out = shingle_hashes(body);
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Shingle hashes in text order, repeats included.
+fn shingle_hashes(body: &str) -> Vec<u64> {
+    let words: Vec<u64> = body.split_whitespace().filter_map(word_hash).collect();
+    if words.len() < SHINGLE_WORDS {
+        return words;
+    }
+    words
+        .windows(SHINGLE_WORDS)
+        .map(|w| {
+            w.iter().fold(
+                0x51_7cc1_b727_220a_u64,
+                |acc, h| mix(acc.rotate_left(5) ^ h),
+            )
+        })
+        .collect()
 }
 
 /// One-permutation MinHash: each shingle hash falls into one of 64 bins by
@@ -74,7 +82,8 @@ pub fn shingles(body: &str) -> Vec<u64> {
 /// next non-empty one (densification), so short texts still band well.
 pub fn sketch(body: &str) -> Sketch {
     let mut bins = [u64::MAX; BINS];
-    for h in shingles(body) {
+    // A bin keeps a minimum, so repeats and order do not matter: no sort.
+    for h in shingle_hashes(body) {
         let h = mix(h);
         let bin = (h >> 58) as usize;
         let v = h & ((1 << 58) - 1);

@@ -220,7 +220,8 @@ fn date_line(r: &mut Rng) -> String {
 /// The text of article `i` (before any duplication).
 fn article(seed: u64, i: u64) -> String {
     let mut r = Rng::new(seed, i);
-    let target = 1500 + r.below(4500);
+    // Paragraphs are added until the target is passed, by at most ~1 KB.
+    let target = 1500 + r.below(3600);
     let mut text = String::with_capacity(target + 512);
     if r.below(4) == 0 {
         text.push_str("Last Updated:\n\n");
@@ -263,7 +264,10 @@ fn perturb(text: &str, seed: u64, i: u64) -> String {
     let mut changed = 0;
     while changed < 3 {
         let k = start + r.below(words.len() - start);
-        if !words[k].contains('\n') && words[k].chars().all(char::is_alphabetic) && words[k] != "reportedly" {
+        if !words[k].contains('\n')
+            && words[k].chars().all(char::is_alphabetic)
+            && words[k] != "reportedly"
+        {
             words[k] = "reportedly".into();
             changed += 1;
         }

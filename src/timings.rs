@@ -50,7 +50,10 @@ pub fn time<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
 pub fn report() -> String {
     let mut s = String::from("timings (CPU seconds summed over threads):\n");
     for (name, n) in NAMES.iter().zip(&NANOS) {
-        s.push_str(&format!("  {:>8.3} s  {name}\n", n.load(Ordering::Relaxed) as f64 / 1e9));
+        s.push_str(&format!(
+            "  {:>8.3} s  {name}\n",
+            n.load(Ordering::Relaxed) as f64 / 1e9
+        ));
     }
     s
 }

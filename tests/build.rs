@@ -344,3 +344,50 @@ fn release_files_snapshot() {
         }
     });
 }
+
+#[test]
+fn one_two_and_eight_threads_write_identical_bytes() {
+    let wd = Workdir::new();
+    let out = wd.run(&["synth", "--count", "600", "--seed", "7", "--out", "gen"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut trees = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let dist = format!("dist-{threads}");
+        let out = wd
+            .command(&["build", "--seeds", "gen", "--out", &dist])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        trees.push(tree(&wd.path().join(dist)));
+    }
+    assert!(
+        trees[0] == trees[1] && trees[1] == trees[2],
+        "thread count changed the release"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&wd.read("dist-1/1.0.0/manifest.json")).unwrap();
+    assert_eq!(manifest["record_count"], 600);
+}
+
+#[test]
+fn synth_is_deterministic() {
+    let wd = Workdir::new();
+    for dir in ["a", "b"] {
+        assert_eq!(
+            code(&wd.run(&["synth", "--count", "50", "--seed", "3", "--out", dir])),
+            0
+        );
+    }
+    assert!(tree(&wd.path().join("a")) == tree(&wd.path().join("b")));
+    let sizes: Vec<usize> = tree(&wd.path().join("a"))
+        .iter()
+        .filter(|(n, _)| n.ends_with(".txt"))
+        .map(|(_, b)| b.len())
+        .collect();
+    assert_eq!(sizes.len(), 50);
+    assert!(
+        sizes.iter().all(|s| (1500..=6144).contains(s)),
+        "1.5–6 KiB: {sizes:?}"
+    );
+}

@@ -162,6 +162,14 @@ static UPDATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
 
 const MAX_DATELINE_LEN: usize = 200;
 
+/// Every date line names a four-digit year: a cheap test that spares most
+/// lines the regexes.
+fn has_year(line: &str) -> bool {
+    line.as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit) && (w[0] == b'1' || w[0] == b'2'))
+}
+
 /// Splits the scraper's `date YYYY-MM-DD` prefix off the first line.
 /// `Some(Err)` when the prefix names an impossible date.
 pub fn split_prefix(line: &str) -> Option<(Result<NaiveDate, String>, &str)> {
@@ -180,11 +188,16 @@ pub fn split_prefix(line: &str) -> Option<(Result<NaiveDate, String>, &str)> {
 pub fn match_line(line: &str) -> Option<Vec<Result<DateLine, String>>> {
     // The longest date line (byline, labels, publication and update) is well
     // under this; the check keeps paragraphs off the capturing engines.
-    if line.len() > MAX_DATELINE_LEN {
+    if line.len() > MAX_DATELINE_LEN || !has_year(line) {
         return None;
     }
-    if let Some(c) = LINE.captures(line) {
-        return Some(vec![build(&c)]);
+    // The DFA answers whether; only a match pays for the capturing engine.
+    if LINE.is_match(line) {
+        return LINE.captures(line).map(|c| vec![build(&c)]);
+    }
+    let lower = line.to_ascii_lowercase();
+    if !lower.contains("updated") && !lower.contains("modified") {
+        return None;
     }
     let split = UPDATE_CLAUSE.captures(line)?;
     let head = LINE.captures(&split["head"])?;

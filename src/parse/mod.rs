@@ -269,9 +269,8 @@ impl Parser<'_> {
             }
         }
         if self.in_header && self.title.is_none() {
-            let words = text::word_count(line);
             if headline_shaped(line) {
-                if words >= 4 {
+                if text::word_count(line) >= 4 {
                     self.set_title(disk, line, raw);
                     return;
                 }

@@ -54,9 +54,25 @@ pub fn clean_line(line: &str) -> Cow<'_, str> {
 /// Words are white-space separated tokens holding at least one letter or
 /// digit, so a dash or a bullet between spaces is not a word.
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    if !text.is_ascii() {
+        return text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+    }
+    // ASCII fast path (most text): one pass over the bytes.
+    let (mut count, mut in_word, mut has_alnum) = (0, false, false);
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() || b == 0x0b {
+            count += usize::from(in_word && has_alnum);
+            in_word = false;
+            has_alnum = false;
+        } else {
+            in_word = true;
+            has_alnum |= b.is_ascii_alphanumeric();
+        }
+    }
+    count + usize::from(in_word && has_alnum)
 }
 
 #[cfg(test)]
@@ -79,5 +95,19 @@ mod tests {
     fn words_need_a_letter_or_digit() {
         assert_eq!(word_count("Peskov said - \"no\" — 100,000 troops •"), 5);
         assert_eq!(word_count(""), 0);
+        for text in [
+            "a b",
+            " a  - b\tc\n",
+            "x",
+            "-- --",
+            "one, two; 3 \u{b}four",
+            "\u{c}five six\u{c}",
+        ] {
+            let slow = text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            assert_eq!(word_count(text), slow, "{text:?}");
+        }
     }
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Reproduces the figures in BENCHMARKS.md for one corpus size:
+#   bash bench/run.sh COUNT [WORKDIR]
+# Generates COUNT synthetic articles (seed 1), then times, each with
+# /usr/bin/time -v (wall seconds, peak RSS):
+#   - the floor: reading and hashing every input, and hashing the release;
+#   - build with 2 threads (with --timings for per-stage costs) and 1 thread;
+#   - validate with 2 threads;
+# and checks that the 1- and 2-thread releases are byte-identical.
+set -euo pipefail
+count=${1:?usage: bench/run.sh COUNT [WORKDIR]}
+work=${2:-/tmp/newscorpus-bench}
+bin=$(cd "$(dirname "$0")/.." && pwd)/target/release/newscorpus
+[ -x "$bin" ] || (cd "$(dirname "$0")/.." && cargo build --release --locked --quiet)
+seeds=$work/seeds-$count
+mkdir -p "$work"
+if [ ! -d "$seeds" ]; then
+  "$bin" synth --count "$count" --seed 1 --out "$seeds" 2>/dev/null
+fi
+measure() { # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@" 2>&1 >/dev/null | grep -E "^$label:|^ +[0-9.]+ s " || true
+}
+echo "== $count articles ($(du -sh "$seeds" | cut -f1) of input)"
+# Warm the page cache so every run (and the floor) reads from memory.
+find "$seeds" -type f -print0 | xargs -0 cat > /dev/null
+measure "floor: read and hash inputs" sh -c "find '$seeds' -type f -print0 | xargs -0 cat | sha256sum"
+rm -rf "$work/out2" "$work/out1"
+RAYON_NUM_THREADS=2 measure "build, 2 threads" "$bin" build --seeds "$seeds" --out "$work/out2" --timings
+measure "floor: hash release" sh -c "cat '$work'/out2/1.0.0/* | sha256sum"
+echo "release: $(du -sh "$work/out2/1.0.0" | cut -f1)"
+RAYON_NUM_THREADS=1 measure "build, 1 thread" "$bin" build --seeds "$seeds" --out "$work/out1"
+RAYON_NUM_THREADS=2 measure "validate, 2 threads" "$bin" validate "$seeds" --format json
+RAYON_NUM_THREADS=1 measure "validate, 1 thread" "$bin" validate "$seeds" --format json
+if diff -r "$work/out1/1.0.0" "$work/out2/1.0.0" > /dev/null; then
+  echo "1 and 2 threads: identical releases"
+else
+  echo "1 and 2 threads: RELEASES DIFFER"; exit 1
+fi
+rm -rf "$work/out1" "$work/out2"
