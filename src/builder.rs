@@ -22,6 +22,15 @@ pub struct Inputs {
 
 /// `progress(done, total)` is called as files are processed.
 pub fn load(seeds: &Path, progress: &dyn Fn(usize, usize)) -> Result<Inputs> {
+    load_shard(seeds, None, progress)
+}
+
+/// Like [`load`], for one shard of the corpus (or all of it).
+pub fn load_shard(
+    seeds: &Path,
+    shard: Option<crate::shard::Shard>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Inputs> {
     let path = seeds.join(config::FILE_NAME);
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::Config {
@@ -38,6 +47,7 @@ pub fn load(seeds: &Path, progress: &dyn Fn(usize, usize)) -> Result<Inputs> {
         seeds,
         &config.limits,
         std::slice::from_ref(&config_input),
+        shard,
         progress,
     )?;
     Ok(Inputs {

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::parse::{self, Parsed};
 use crate::record::Article;
 use crate::schema;
+use crate::shard::Shard;
 use crate::similarity::{self, Sketch};
 use crate::source::{self, sha256_hex, Source};
 use crate::store::Store;
@@ -141,12 +142,18 @@ pub fn load_dir(
     root: &Path,
     limits: &Limits,
     extra: &[InputFile],
+    shard: Option<Shard>,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Corpus> {
     let found = discover::discover(root, limits)?;
     let total = found.articles.len();
-    let mut corpus = load_entries(&found.articles, limits, extra, &|n| progress(n, total))?;
-    corpus.diagnostics.extend(found.diagnostics);
+    let mut corpus = load_entries(&found.articles, limits, extra, shard, &|n| {
+        progress(n, total)
+    })?;
+    // Findings about the folder itself belong to one shard, the first.
+    if shard.is_none_or(|s| s.k == 0) {
+        corpus.diagnostics.extend(found.diagnostics);
+    }
     diagnostic::sort(&mut corpus.diagnostics);
     Ok(corpus)
 }
@@ -155,6 +162,7 @@ pub fn load_entries(
     entries: &[Entry],
     limits: &Limits,
     extra: &[InputFile],
+    shard: Option<Shard>,
     progress: &dyn Fn(usize),
 ) -> Result<Corpus> {
     // Fail on a broken embedded schema once, up front, not once per file.
@@ -167,7 +175,7 @@ pub fn load_entries(
         let results: Vec<(Processed, Option<Spilled>)> = chunk
             .par_iter()
             .map(|e| {
-                let p = process_file(e, limits);
+                let p = process_file(e, limits, shard);
                 let extra = p.article.as_ref().map(|a| {
                     timings::time(Stage::Serialize, || {
                         let json = serde_json::to_vec(a).expect("records serialize");
@@ -202,9 +210,13 @@ pub fn load_entries(
         }
         progress(chunk.len());
     }
-    diagnostics.extend(timings::time(Stage::CrossFile, || {
-        check::across(&fingerprints, &mut store, limits)
-    })?);
+    // A shard sees part of the corpus: `merge` runs the cross-file checks
+    // over all of it.
+    if shard.is_none() {
+        diagnostics.extend(timings::time(Stage::CrossFile, || {
+            check::across(&fingerprints, &mut store, limits)
+        })?);
+    }
     store.finish()?;
     diagnostic::sort(&mut diagnostics);
     Ok(Corpus {
@@ -219,9 +231,12 @@ fn prefix128(hex: &str) -> u128 {
     u128::from_str_radix(&hex[..32], 16).unwrap_or(0)
 }
 
-pub fn process_file(entry: &Entry, limits: &Limits) -> Processed {
-    match timings::time(Stage::Read, || read_capped(&entry.path, limits.max_file_bytes)) {
-        Ok(Some(bytes)) => process_bytes(&entry.rel, &bytes, limits),
+pub fn process_file(entry: &Entry, limits: &Limits, shard: Option<Shard>) -> Processed {
+    // A file that cannot be read has no id; its findings go to the shard
+    // its path falls in.
+    let mine = || shard.is_none_or(|s| s.owns_path(&entry.rel));
+    let mut p = match timings::time(Stage::Read, || read_capped(&entry.path, limits.max_file_bytes)) {
+        Ok(Some(bytes)) => return process_sharded(&entry.rel, &bytes, limits, shard),
         Ok(None) => failed(
             Diagnostic::new(
                 &entry.rel,
@@ -234,7 +249,11 @@ pub fn process_file(entry: &Entry, limits: &Limits) -> Processed {
             Diagnostic::new(&entry.rel, Rule::UnreadableFile, format!("cannot read the file: {e}"))
                 .help("check the file's permissions"),
         ),
+    };
+    if !mine() {
+        p.diagnostics.clear();
     }
+    p
 }
 
 fn failed(d: Diagnostic) -> Processed {
@@ -264,6 +283,13 @@ fn read_capped(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
 }
 
 pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
+    process_sharded(rel, bytes, limits, None)
+}
+
+/// Every shard reads and canonicalises every file (so each knows every id
+/// and the digest of all the sources), and parses only the files whose id
+/// falls in it.
+fn process_sharded(rel: &str, bytes: &[u8], limits: &Limits, shard: Option<Shard>) -> Processed {
     let input = Some(InputFile {
         path: rel.to_string(),
         bytes: bytes.len() as u64,
@@ -272,12 +298,25 @@ pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
     let source = match timings::time(Stage::Canonicalize, || source::read(rel, bytes)) {
         Ok(s) => s,
         Err(d) => {
-            return Processed {
+            let mut p = Processed {
                 input,
                 ..failed(*d)
+            };
+            if shard.is_some_and(|s| !s.owns_path(rel)) {
+                p.diagnostics.clear();
             }
+            return p;
         }
     };
+    if shard.is_some_and(|s| !s.owns_id(&source.source_sha256)) {
+        return Processed {
+            input,
+            source: None,
+            parsed: None,
+            article: None,
+            diagnostics: Vec::new(),
+        };
+    }
     let options = parse::Options {
         date_order: limits.date_order,
     };

@@ -19,6 +19,7 @@ pub mod record;
 pub mod release;
 pub mod render;
 pub mod schema;
+pub mod shard;
 pub mod similarity;
 pub mod source;
 pub mod store;

@@ -391,3 +391,60 @@ fn synth_is_deterministic() {
         "1.5–6 KiB: {sizes:?}"
     );
 }
+
+#[test]
+fn shards_merged_equal_the_plain_build() {
+    let wd = Workdir::new();
+    assert_eq!(
+        code(&wd.run(&["synth", "--count", "400", "--seed", "9", "--out", "gen"])),
+        0
+    );
+    // An exact copy whose two files fall in different shards: only the merge
+    // sees both.
+    let first = tree(&wd.path().join("gen"))
+        .into_iter()
+        .find(|(n, _)| n.ends_with(".txt"))
+        .unwrap();
+    let plain = wd.run(&["build", "--seeds", "gen", "--out", "plain"]);
+    assert_eq!(code(&plain), 0, "{}", stderr(&plain));
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        let out = wd.run(&[
+            "build", "--seeds", "gen", "--shard", &shard, "--out", "parts",
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let out = wd.run(&["merge", "parts", "--out", "merged"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        tree(&wd.path().join("plain")) == tree(&wd.path().join("merged")),
+        "merge differs from the plain build"
+    );
+    let near = |s: &str| s.matches("warning[near-duplicate]").count();
+    assert_eq!(
+        near(&stderr(&plain)),
+        near(&stderr(&out)),
+        "near duplicates across shards are found by merge"
+    );
+
+    wd.write("gen/zzz/copy_0000000000000000.txt", &first.1);
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        wd.run(&[
+            "build", "--seeds", "gen", "--shard", &shard, "--out", "parts2",
+        ]);
+    }
+    let out = wd.run(&["merge", "parts2", "--out", "merged2"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("error[duplicate-source]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!wd.exists("merged2/1.0.0"));
+    // A missing shard is refused.
+    std::fs::remove_dir_all(wd.path().join("parts/part-1-of-3")).unwrap();
+    let out = wd.run(&["merge", "parts", "--out", "merged3"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("exactly once"), "{}", stderr(&out));
+}

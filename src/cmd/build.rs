@@ -15,7 +15,7 @@ use crate::dist::{Dist, Outcome};
 use crate::error::Error;
 use crate::render::{self, Summary};
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 #[command(about = "Build a release of the dataset into OUT/VERSION/")]
@@ -35,6 +35,9 @@ pub struct Args {
     /// Print where the time went, stage by stage, on stderr
     #[arg(long)]
     pub timings: bool,
+    /// Process only shard K of N (by id) into OUT/part-K-of-N/; `merge` makes the release
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -50,17 +53,41 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
 fn build(args: &Args) -> anyhow::Result<Exit> {
     let progress = std::cell::OnceCell::new();
-    let mut inputs = builder::load(&args.seeds, &|n, total| {
+    let mut inputs = builder::load_shard(&args.seeds, args.shard, &|n, total| {
         progress.get_or_init(|| super::Progress::new(total)).inc(n)
     })
     .with_context(|| format!("reading the seeds in {}", args.seeds.display()))?;
     if let Some(p) = progress.get() {
         p.finish();
     }
-    let version =
-        builder::parse_version(args.version.as_deref().unwrap_or(&inputs.config.version))?;
-    let corpus = &mut inputs.corpus;
-    rebase(&mut corpus.diagnostics, &args.seeds);
+    rebase(&mut inputs.corpus.diagnostics, &args.seeds);
+    if let Some(shard) = args.shard {
+        report(&inputs.corpus);
+        let toml_path = args.seeds.join(crate::config::FILE_NAME);
+        let toml = std::fs::read_to_string(&toml_path).map_err(|e| Error::io(&toml_path, e))?;
+        let part = crate::shard::write_part(&args.out, shard, &inputs, &toml)?;
+        eprintln!(
+            "wrote {} ({} articles)",
+            part.display(),
+            inputs.corpus.store.len()
+        );
+        return Ok(if inputs.corpus.error_count() > 0 {
+            Exit::Findings
+        } else {
+            Exit::Ok
+        });
+    }
+    let version = args.version.clone();
+    release(
+        &inputs,
+        &args.out,
+        version.as_deref(),
+        args.allow_version_policy,
+    )
+}
+
+/// Prints the findings; true when there is an error among them.
+fn report(corpus: &crate::corpus::Corpus) -> bool {
     let summary = Summary::new(&corpus.diagnostics, corpus.files);
     if !corpus.diagnostics.is_empty() {
         eprint!(
@@ -68,15 +95,26 @@ fn build(args: &Args) -> anyhow::Result<Exit> {
             render::text(&corpus.diagnostics, &summary, stderr_color())
         );
     }
-    if corpus.error_count() > 0 {
+    corpus.error_count() > 0
+}
+
+/// Checks, then publishes `inputs` as a release in `out` (shared by `build`
+/// and `merge`).
+pub fn release(
+    inputs: &builder::Inputs,
+    out: &Path,
+    version: Option<&str>,
+    allow_policy: bool,
+) -> anyhow::Result<Exit> {
+    let version = builder::parse_version(version.unwrap_or(&inputs.config.version))?;
+    if report(&inputs.corpus) {
         eprintln!("build refused: fix the errors above; nothing was written");
         return Ok(Exit::Findings);
     }
-
-    let dist = Dist::new(&args.out);
+    let dist = Dist::new(out);
     let lock = dist.lock()?;
     let outcome = lock.publish(&version.to_string(), |dir| {
-        builder::stage(&inputs, &dist, &version, args.allow_version_policy, dir)
+        builder::stage(inputs, &dist, &version, allow_policy, dir)
     });
     // Rewritten even after a no-op or a refusal: the catalogue is derived
     // from the releases present, and this heals one left stale by a crash.

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod diff;
+pub mod merge;
 pub mod parse;
 pub mod synth;
 pub mod validate;
@@ -32,6 +33,7 @@ pub enum Command {
     Verify(verify::Args),
     Diff(diff::Args),
     Synth(synth::Args),
+    Merge(merge::Args),
 }
 
 /// What a command tells the shell.
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Verify(a) => verify::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::Merge(a) => merge::run(a),
     }
 }
 

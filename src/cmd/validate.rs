@@ -78,7 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let progress = super::Progress::new(entries.len());
     let Corpus {
         diagnostics, files, ..
-    } = corpus::load_entries(&entries, &limits, &[], &|n| progress.inc(n))?;
+    } = corpus::load_entries(&entries, &limits, &[], None, &|n| progress.inc(n))?;
     progress.finish();
     diags.extend(diagnostics);
     if args.strict {

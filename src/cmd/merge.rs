@@ -1,0 +1,35 @@
+//! `newscorpus merge PARTS... --out DIR [--version X.Y.Z]`: combines the
+//! parts written by `build --shard K/N` into one release, byte-identical to
+//! a build on one machine. The checks that need the whole corpus
+//! (duplicates, near duplicates, id collisions) run here, over all parts.
+
+use super::Exit;
+use crate::shard;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+#[command(about = "Combine the parts of a sharded build into a release")]
+pub struct Args {
+    /// Part folders (part-K-of-N), or folders holding them
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Folder that holds the releases
+    #[arg(long, default_value = "dist")]
+    pub out: PathBuf,
+    /// Release version (semver); defaults to `version` in the parts' dataset.toml
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Release even when the version bump is smaller than the change needs
+    #[arg(long)]
+    pub allow_version_policy: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let inputs = shard::merge(&args.parts)?;
+    super::build::release(
+        &inputs,
+        &args.out,
+        args.version.as_deref(),
+        args.allow_version_policy,
+    )
+}
