@@ -15,7 +15,7 @@ use crate::dist::{Dist, Outcome};
 use crate::error::Error;
 use crate::render::{self, Summary};
 use anyhow::Context;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 #[command(about = "Build a release of the dataset into OUT/VERSION/")]
@@ -23,15 +23,8 @@ pub struct Args {
     /// Folder of raw articles (*.txt) and dataset.toml
     #[arg(long, default_value = "seeds")]
     pub seeds: PathBuf,
-    /// Folder that holds the releases
-    #[arg(long, default_value = "dist")]
-    pub out: PathBuf,
-    /// Release version (semver); defaults to `version` in dataset.toml
-    #[arg(long)]
-    pub version: Option<String>,
-    /// Release even when the version bump is smaller than the change needs
-    #[arg(long)]
-    pub allow_version_policy: bool,
+    #[command(flatten)]
+    pub release: ReleaseArgs,
     /// Print where the time went, stage by stage, on stderr
     #[arg(long)]
     pub timings: bool,
@@ -65,7 +58,7 @@ fn build(args: &Args) -> anyhow::Result<Exit> {
         report(&inputs.corpus);
         let toml_path = args.seeds.join(crate::config::FILE_NAME);
         let toml = std::fs::read_to_string(&toml_path).map_err(|e| Error::io(&toml_path, e))?;
-        let part = crate::shard::write_part(&args.out, shard, &inputs, &toml)?;
+        let part = crate::shard::write_part(&args.release.out, shard, &inputs, &toml)?;
         eprintln!(
             "wrote {} ({} articles)",
             part.display(),
@@ -77,13 +70,21 @@ fn build(args: &Args) -> anyhow::Result<Exit> {
             Exit::Ok
         });
     }
-    let version = args.version.clone();
-    release(
-        &inputs,
-        &args.out,
-        version.as_deref(),
-        args.allow_version_policy,
-    )
+    release(&inputs, &args.release)
+}
+
+/// Where and as what a release is made (shared by `build` and `merge`).
+#[derive(Debug, clap::Args)]
+pub struct ReleaseArgs {
+    /// Folder that holds the releases (with --shard: the parts)
+    #[arg(long, default_value = "dist")]
+    pub out: PathBuf,
+    /// Release version (semver); defaults to `version` in dataset.toml
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Release even when the version bump is smaller than the change needs
+    #[arg(long)]
+    pub allow_version_policy: bool,
 }
 
 /// Prints the findings; true when there is an error among them.
@@ -98,15 +99,11 @@ fn report(corpus: &crate::corpus::Corpus) -> bool {
     corpus.error_count() > 0
 }
 
-/// Checks, then publishes `inputs` as a release in `out` (shared by `build`
-/// and `merge`).
-pub fn release(
-    inputs: &builder::Inputs,
-    out: &Path,
-    version: Option<&str>,
-    allow_policy: bool,
-) -> anyhow::Result<Exit> {
-    let version = builder::parse_version(version.unwrap_or(&inputs.config.version))?;
+/// Checks, then publishes `inputs` as a release (shared by `build` and `merge`).
+pub fn release(inputs: &builder::Inputs, args: &ReleaseArgs) -> anyhow::Result<Exit> {
+    let (out, allow_policy) = (&args.out, args.allow_version_policy);
+    let version =
+        builder::parse_version(args.version.as_deref().unwrap_or(&inputs.config.version))?;
     if report(&inputs.corpus) {
         eprintln!("build refused: fix the errors above; nothing was written");
         return Ok(Exit::Findings);

@@ -13,23 +13,11 @@ pub struct Args {
     /// Part folders (part-K-of-N), or folders holding them
     #[arg(required = true)]
     pub parts: Vec<PathBuf>,
-    /// Folder that holds the releases
-    #[arg(long, default_value = "dist")]
-    pub out: PathBuf,
-    /// Release version (semver); defaults to `version` in the parts' dataset.toml
-    #[arg(long)]
-    pub version: Option<String>,
-    /// Release even when the version bump is smaller than the change needs
-    #[arg(long)]
-    pub allow_version_policy: bool,
+    #[command(flatten)]
+    pub release: super::build::ReleaseArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let inputs = shard::merge(&args.parts)?;
-    super::build::release(
-        &inputs,
-        &args.out,
-        args.version.as_deref(),
-        args.allow_version_policy,
-    )
+    super::build::release(&inputs, &args.release)
 }
