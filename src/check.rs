@@ -201,15 +201,15 @@ impl CharRule {
 /// earlier one.
 pub fn across(
     fps: &[Fingerprint],
+    names: &[&str],
     store: &mut Store,
     limits: &Limits,
 ) -> crate::Result<Vec<Diagnostic>> {
     let mut out = Vec::new();
+    let name = |f: &Fingerprint| names[f.name as usize];
     let mut order: Vec<usize> = (0..fps.len()).collect();
     let by = |key: fn(&Fingerprint) -> u128, order: &mut Vec<usize>| {
-        order.sort_by(|&a, &b| {
-            (key(&fps[a]), &fps[a].display).cmp(&(key(&fps[b]), &fps[b].display))
-        });
+        order.sort_by(|&a, &b| (key(&fps[a]), name(&fps[a])).cmp(&(key(&fps[b]), name(&fps[b]))));
     };
 
     // Exact copies of the source: reported once, and left out of the rest.
@@ -222,18 +222,15 @@ pub fn across(
             let a = &fps[i];
             out.push(
                 Diagnostic::new(
-                    &a.display,
+                    name(a),
                     Rule::DuplicateSource,
                     format!(
                         "same text as `{}` (source_sha256 {:016x})",
-                        first.display,
+                        name(first),
                         first.source >> 64
                     ),
                 )
-                .help(format!(
-                    "delete one of `{}` and `{}`",
-                    first.display, a.display
-                )),
+                .help(format!("delete one of `{}` and `{}`", name(first), name(a))),
             );
         }
     }
@@ -245,11 +242,11 @@ pub fn across(
             let (first, a) = (&fps[distinct[0]], &fps[i]);
             out.push(
                 Diagnostic::new(
-                    &a.display,
+                    name(a),
                     Rule::IdCollision,
                     format!(
                         "id art_{:016x} is also the id of `{}`, whose text differs (the first 16 hex digits of two SHA-256 digests agree)",
-                        a.id, first.display
+                        a.id, name(first)
                     ),
                 )
                 .help("report this: it is a 1 in 2^64 event per pair and needs a new id_rule"),
@@ -266,14 +263,14 @@ pub fn across(
             let (first, a) = (&fps[distinct[0]], &fps[i]);
             out.push(
                 Diagnostic::new(
-                    &a.display,
+                    name(a),
                     Rule::DuplicateText,
                     format!(
                         "the cleaned body is identical to that of `{}` (the same story saved with other page chrome)",
-                        first.display
+                        name(first)
                     ),
                 )
-                .help(format!("keep one of `{}` and `{}`", first.display, a.display)),
+                .help(format!("keep one of `{}` and `{}`", name(first), name(a))),
             );
         }
     }
@@ -289,24 +286,24 @@ pub fn across(
         if score < limits.near_duplicate_threshold {
             continue;
         }
-        let (first, later) = if fps[i].display <= fps[j].display {
+        let (first, later) = if name(&fps[i]) <= name(&fps[j]) {
             (&fps[i], &fps[j])
         } else {
             (&fps[j], &fps[i])
         };
         out.push(
             Diagnostic::new(
-                &later.display,
+                name(later),
                 Rule::NearDuplicate,
                 format!(
                     "the body is {:.0}% the same as that of `{}` (Jaccard similarity {score:.3} of word 5-shingles)",
                     score * 100.0,
-                    first.display
+                    name(first)
                 ),
             )
             .help(format!(
                 "if both are the same story, keep one of `{}` and `{}`; if they are different articles, ignore this warning",
-                first.display, later.display
+                name(first), name(later)
             )),
         );
     }
@@ -317,14 +314,14 @@ pub fn across(
 mod tests {
     use super::*;
 
-    fn fp(display: &str, source: u128, id: u64, record: u32) -> Fingerprint {
+    fn fp(source: u128, id: u64, record: u32) -> Fingerprint {
         Fingerprint {
             source,
             text: source,
             id,
             sketch: [record; similarity::BANDS],
             record,
-            display: display.into(),
+            name: record,
         }
     }
 
@@ -332,9 +329,9 @@ mod tests {
     fn check_across_reports_id_collisions() {
         // Two different sources whose digests share the first 64 bits: cannot
         // be planted with real files, so the fingerprints are made up.
-        let fps = [fp("b.txt", 1, 0xabab, 0), fp("a.txt", 2, 0xabab, 1)];
+        let fps = [fp(1, 0xabab, 0), fp(2, 0xabab, 1)];
         let mut store = Store::new().unwrap();
-        let out = across(&fps, &mut store, &Limits::default()).unwrap();
+        let out = across(&fps, &["b.txt", "a.txt"], &mut store, &Limits::default()).unwrap();
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].rule, Rule::IdCollision);
         assert_eq!(out[0].file, "b.txt", "reported on the later file");

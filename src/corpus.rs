@@ -24,7 +24,7 @@ use std::path::Path;
 
 /// Files in flight at once: enough to keep every core busy, few enough that
 /// memory does not grow with the corpus.
-const CHUNK: usize = 2048;
+const CHUNK: usize = 1024;
 
 /// One input file as read: its size and the SHA-256 of its raw bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +59,10 @@ pub struct Fingerprint {
     pub sketch: Sketch,
     /// Index in the store, in insertion order.
     pub record: u32,
-    /// Path as shown in diagnostics.
-    pub display: String,
+    /// Index of the file in the list of names the checks are given (a
+    /// number, not the path again: at a million files the paths would
+    /// double the memory the checks need).
+    pub name: u32,
 }
 
 /// `sha256sum`-format listing of every input, hashed as it streams past in
@@ -171,6 +173,7 @@ pub fn load_entries(
     let mut diagnostics = Vec::new();
     let mut fingerprints = Vec::new();
     let mut digest = SourcesDigest::new(extra);
+    let mut done = 0;
     for chunk in entries.chunks(CHUNK) {
         let results: Vec<(Processed, Option<Spilled>)> = chunk
             .par_iter()
@@ -185,7 +188,7 @@ pub fn load_entries(
                 (p, extra)
             })
             .collect();
-        for (entry, (p, extra)) in chunk.iter().zip(results) {
+        for ((n, entry), (p, extra)) in chunk.iter().enumerate().zip(results) {
             let display = entry.shown();
             diagnostics.extend(p.diagnostics.into_iter().map(|mut d| {
                 if d.file == entry.rel {
@@ -204,17 +207,19 @@ pub fn load_entries(
                     id: u64::from_str_radix(&article.id[4..], 16).unwrap_or(0),
                     sketch,
                     record,
-                    display: display.to_string(),
+                    name: (done + n) as u32,
                 });
             }
         }
         progress(chunk.len());
+        done += chunk.len();
     }
     // A shard sees part of the corpus: `merge` runs the cross-file checks
     // over all of it.
     if shard.is_none() {
         diagnostics.extend(timings::time(Stage::CrossFile, || {
-            check::across(&fingerprints, &mut store, limits)
+            let names: Vec<&str> = entries.iter().map(Entry::shown).collect();
+            check::across(&fingerprints, &names, &mut store, limits)
         })?);
     }
     store.finish()?;

@@ -220,6 +220,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Inputs> {
     let mut fingerprints = Vec::new();
     let mut diagnostics = Vec::new();
     let mut files = 0;
+    let mut names: Vec<String> = Vec::new();
     for (m, d) in &parts {
         files += m.files;
         for pd in &m.diagnostics {
@@ -253,11 +254,18 @@ pub fn merge(paths: &[PathBuf]) -> Result<Inputs> {
                 id: u64::from_str_radix(&article.id[4..], 16).unwrap_or(0),
                 sketch: similarity::sketch(&article.body),
                 record,
-                display: article.source_file.clone(),
+                name: names.len() as u32,
             });
+            names.push(article.source_file.clone());
         }
     }
-    diagnostics.extend(check::across(&fingerprints, &mut store, &config.limits)?);
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    diagnostics.extend(check::across(
+        &fingerprints,
+        &name_refs,
+        &mut store,
+        &config.limits,
+    )?);
     store.finish()?;
     diagnostic::sort(&mut diagnostics);
     let toml = first.dataset_toml.as_bytes();
