@@ -240,7 +240,7 @@ pub fn process_file(entry: &Entry, limits: &Limits, shard: Option<Shard>) -> Pro
     // A file that cannot be read has no id; its findings go to the shard
     // its path falls in.
     let mine = || shard.is_none_or(|s| s.owns_path(&entry.rel));
-    let mut p = match timings::time(Stage::Read, || read_capped(&entry.path, limits.max_file_bytes)) {
+    let mut p = match timings::time(Stage::Read, || read_capped(&entry.path(), limits.max_file_bytes)) {
         Ok(Some(bytes)) => return process_sharded(&entry.rel, &bytes, limits, shard),
         Ok(None) => failed(
             Diagnostic::new(

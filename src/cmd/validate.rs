@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                     || path.to_string_lossy().into_owned(),
                     |n| n.to_string_lossy().into_owned(),
                 ),
-                path: path.clone(),
+                root: std::sync::Arc::from(path.parent().unwrap_or(std::path::Path::new(""))),
                 display: Some(path.to_string_lossy().replace('\\', "/")),
             });
         }
