@@ -6,7 +6,7 @@ use crate::corpus::Fingerprint;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::parse::Parsed;
 use crate::record::Article;
-use crate::similarity::{self, Sketch};
+use crate::similarity;
 use crate::source::Source;
 use crate::store::Store;
 use regex::Regex;
@@ -277,8 +277,7 @@ pub fn across(
 
     // Near duplicates among distinct bodies: exact copies are reported above.
     let kept: Vec<usize> = (0..fps.len()).filter(|&i| !same_text[i]).collect();
-    let sketches: Vec<Sketch> = kept.iter().map(|&i| fps[i].sketch).collect();
-    for (x, y) in similarity::candidates(&sketches) {
+    for (x, y) in similarity::candidates_by(kept.len(), |x, band| fps[kept[x]].sketch[band]) {
         let (i, j) = (kept[x as usize], kept[y as usize]);
         let a = similarity::shingles(&store.get_inserted(fps[i].record as usize)?.body);
         let b = similarity::shingles(&store.get_inserted(fps[j].record as usize)?.body);

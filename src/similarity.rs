@@ -116,16 +116,17 @@ pub fn sketch(body: &str) -> Sketch {
 /// Pairs `(i, j)`, `i < j`, that share a band key in any band: the
 /// candidates worth an exact comparison. Sorted and distinct.
 pub fn candidates(sketches: &[Sketch]) -> Vec<(u32, u32)> {
+    candidates_by(sketches.len(), |i, band| sketches[i][band])
+}
+
+/// [`candidates`] over `n` items whose band keys `key(item, band)` gives,
+/// so a caller need not copy its sketches into one slice.
+pub fn candidates_by(n: usize, key: impl Fn(usize, usize) -> u32) -> Vec<(u32, u32)> {
     let mut pairs = Vec::new();
-    let mut column: Vec<(u32, u32)> = Vec::with_capacity(sketches.len());
+    let mut column: Vec<(u32, u32)> = Vec::with_capacity(n);
     for band in 0..BANDS {
         column.clear();
-        column.extend(
-            sketches
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s[band], i as u32)),
-        );
+        column.extend((0..n).map(|i| (key(i, band), i as u32)));
         column.sort_unstable();
         for group in column.chunk_by(|a, b| a.0 == b.0) {
             // A huge bucket means a degenerate text (e.g. empty); comparing
