@@ -22,6 +22,24 @@ pub struct DatasetConfig {
     pub license_note: Option<String>,
     /// Version of the next release (semver).
     pub version: String,
+    /// Languages of the articles (BCP 47 tags), for catalogues and the card.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Who made the dataset, as it should be cited (people or organisations).
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Where the dataset lives (repository or landing page).
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// How the articles were collected, for the dataset card.
+    #[serde(default)]
+    pub collection: Option<String>,
+    /// Known limitations and biases of this corpus, one paragraph each
+    /// (the card adds those every newscorpus release shares).
+    #[serde(default)]
+    pub limitations: Vec<String>,
     #[serde(default)]
     pub limits: Limits,
 }

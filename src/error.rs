@@ -42,6 +42,12 @@ pub enum Error {
     #[error("the embedded article schema is invalid: {0}")]
     Schema(String),
 
+    #[error("drawing the corpus chart: {0}")]
+    Chart(String),
+
+    #[error("writing Parquet: {0}")]
+    Parquet(String),
+
     #[error("{0}")]
     Json(#[from] serde_json::Error),
 

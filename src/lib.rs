@@ -5,8 +5,11 @@
 //! [`discover`] -> [`source`] -> [`parse`] -> [`record`] -> [`check`] -> [`release`].
 
 pub mod builder;
+pub mod card;
+pub mod chart;
 pub mod check;
 pub mod cmd;
+pub mod columnar;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;
@@ -14,6 +17,7 @@ pub mod diff;
 pub mod discover;
 pub mod dist;
 pub mod error;
+pub mod metadata;
 pub mod parse;
 pub mod record;
 pub mod release;
@@ -22,6 +26,7 @@ pub mod schema;
 pub mod shard;
 pub mod similarity;
 pub mod source;
+pub mod stats;
 pub mod store;
 pub mod synth;
 pub mod timings;

@@ -18,7 +18,19 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Library errors already name their cause; print a cause from
+            // the chain only when the message does not say it yet.
+            let mut message = String::new();
+            for cause in e.chain() {
+                let text = cause.to_string();
+                if !message.contains(&text) {
+                    if !message.is_empty() {
+                        message.push_str(": ");
+                    }
+                    message.push_str(&text);
+                }
+            }
+            eprintln!("error: {message}");
             ExitCode::from(Exit::Trouble as u8)
         }
     }

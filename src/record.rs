@@ -62,7 +62,43 @@ pub const FIELDS: &[&str] = &[
     "removed_lines",
 ];
 
+/// One field's value, for writers that go column by column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'a> {
+    Text(Option<&'a str>),
+    Int(u64),
+}
+
 impl Article {
+    /// The value of field `name` (one of [`FIELDS`]).
+    pub fn cell(&self, name: &str) -> Option<Cell<'_>> {
+        fn text(v: &Option<String>) -> Cell<'_> {
+            Cell::Text(v.as_deref())
+        }
+        Some(match name {
+            "id" => Cell::Text(Some(&self.id)),
+            "published" => text(&self.published),
+            "published_time" => text(&self.published_time),
+            "timezone" => text(&self.timezone),
+            "date_source" => Cell::Text(Some(match self.date_source {
+                DateSourceField::Dateline => "dateline",
+                DateSourceField::FrontMatter => "front_matter",
+                DateSourceField::None => "none",
+            })),
+            "title" => text(&self.title),
+            "url" => text(&self.url),
+            "outlet" => text(&self.outlet),
+            "language" => text(&self.language),
+            "body" => Cell::Text(Some(&self.body)),
+            "word_count" => Cell::Int(self.word_count),
+            "source_file" => Cell::Text(Some(&self.source_file)),
+            "source_sha256" => Cell::Text(Some(&self.source_sha256)),
+            "text_sha256" => Cell::Text(Some(&self.text_sha256)),
+            "removed_lines" => Cell::Int(self.removed_lines),
+            _ => return None,
+        })
+    }
+
     pub fn new(source: &Source, parsed: &Parsed) -> Article {
         let body = parsed.body();
         let published = parsed.published.as_ref();

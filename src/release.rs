@@ -4,10 +4,12 @@
 //! is hashed twice, and no file is held in memory). [`crate::dist`] decides
 //! whether the folder becomes a release.
 
+use crate::columnar::ParquetSink;
 use crate::config::DatasetConfig;
 use crate::corpus::Sources;
 use crate::diff::Bump;
 use crate::error::{Error, Result};
+use crate::metadata;
 use crate::record::Article;
 use crate::schema;
 use crate::source::{hex, ID_RULE};
@@ -186,6 +188,7 @@ struct Rendered {
     /// Pretty JSON indented one level, as an element of the array.
     json: Vec<u8>,
     jsonl: Vec<u8>,
+    article: Article,
 }
 
 fn render_one(store: &Store, i: usize) -> Result<Rendered> {
@@ -213,6 +216,7 @@ fn render_one(store: &Store, i: usize) -> Result<Rendered> {
         csv,
         json,
         jsonl: raw,
+        article,
     })
 }
 
@@ -235,6 +239,14 @@ pub fn write(
     let mut csv_out = Output::create(dir, CSV)?;
     let mut json_out = Output::create(dir, JSON)?;
     let mut jsonl_out = Output::create(dir, JSONL)?;
+    let parquet_out = Output::create(dir, crate::columnar::FILE_NAME)?;
+    let Output {
+        name: parquet_name,
+        path: parquet_path,
+        w: parquet_w,
+    } = parquet_out;
+    let mut parquet = ParquetSink::new(parquet_w, WRITE_CHUNK)?;
+    let mut stats = crate::stats::Collector::default();
     {
         let mut header = csv_writer(Vec::new());
         header.write_record(crate::record::FIELDS)?;
@@ -254,14 +266,18 @@ pub fn write(
                 .into_par_iter()
                 .map(|i| render_one(store, i))
                 .collect();
-            for (i, r) in (start..end).zip(rendered) {
-                let r = r?;
+            let rendered = rendered.into_iter().collect::<Result<Vec<_>>>()?;
+            for (i, r) in (start..end).zip(&rendered) {
                 csv_out.put(&r.csv)?;
                 json_out.put(if i == 0 { b"[\n  " } else { b",\n  " })?;
                 json_out.put(&r.json)?;
                 jsonl_out.put(&r.jsonl)?;
                 jsonl_out.put(b"\n")?;
+                stats.add(&r.article);
             }
+            // One chunk is one Parquet row group: its bounds depend only on
+            // the record count.
+            parquet.write(rendered.iter().map(|r| &r.article))?;
         }
         if !store.is_empty() {
             json_out.put(b"\n]")?;
@@ -271,6 +287,42 @@ pub fn write(
     files.push(csv_out.finish()?);
     files.push(json_out.finish()?);
     files.push(jsonl_out.finish()?);
+    files.push(
+        Output {
+            name: parquet_name,
+            path: parquet_path,
+            w: parquet.finish()?,
+        }
+        .finish()?,
+    );
+    let stats = stats.finish();
+    files.push(write_whole(
+        dir,
+        crate::chart::FILE_NAME,
+        crate::chart::svg(&stats, &config.title)?.as_bytes(),
+    )?);
+    files.push(write_whole(
+        dir,
+        metadata::DATAPACKAGE,
+        metadata::datapackage(config, version, &files)?.as_bytes(),
+    )?);
+    files.push(write_whole(
+        dir,
+        metadata::CITATION,
+        metadata::citation(config, version).as_bytes(),
+    )?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.push(write_whole(
+        dir,
+        crate::card::FILE_NAME,
+        crate::card::card(config, version, &stats, &files)?.as_bytes(),
+    )?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.push(write_whole(
+        dir,
+        metadata::CROISSANT,
+        metadata::croissant(config, version, &files)?.as_bytes(),
+    )?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let manifest = Manifest {

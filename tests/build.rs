@@ -7,16 +7,26 @@ use std::fs;
 
 const SEED_NAMES: usize = 5;
 
-fn newest_release() -> (String, std::path::PathBuf) {
+/// Every committed release: (version, folder).
+fn common_releases() -> Vec<(String, std::path::PathBuf)> {
     let dist = common::repo().join("dist");
-    let newest = fs::read_dir(&dist)
+    fs::read_dir(&dist)
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter_map(|e| semver::Version::parse(&e.file_name().to_string_lossy()).ok())
-        .max()
-        .expect("a committed release in dist/");
-    let v = newest.to_string();
-    (v.clone(), dist.join(v))
+        .filter(|e| semver::Version::parse(&e.file_name().to_string_lossy()).is_ok())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect()
+}
+
+/// Where a plain `build` of the seeds writes: `dist/<version in dataset.toml>`.
+fn seeds_release() -> String {
+    let toml = fs::read_to_string(common::repo().join("seeds/dataset.toml")).unwrap();
+    let version = toml
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .expect("a version in seeds/dataset.toml")
+        .trim_matches('"');
+    format!("dist/{version}")
 }
 
 #[test]
@@ -24,7 +34,7 @@ fn builds_the_seeds_into_a_release() {
     let wd = Workdir::with_seeds();
     let out = wd.run(&["build"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let names: Vec<String> = tree(&wd.path().join("dist/1.0.0"))
+    let names: Vec<String> = tree(&wd.path().join(seeds_release()))
         .into_iter()
         .map(|(n, _)| n)
         .collect();
@@ -32,31 +42,44 @@ fn builds_the_seeds_into_a_release() {
         names,
         [
             "CHANGES.md",
+            "CITATION.cff",
+            "README.md",
             "SHA256SUMS",
             "article.schema.json",
             "articles.csv",
             "articles.json",
             "articles.jsonl",
+            "articles.parquet",
+            "corpus.svg",
+            "croissant.json",
+            "datapackage.json",
             "manifest.json"
         ]
     );
     let manifest: serde_json::Value =
-        serde_json::from_slice(&wd.read("dist/1.0.0/manifest.json")).unwrap();
+        serde_json::from_slice(&wd.read(&format!("{}/manifest.json", seeds_release()))).unwrap();
     assert_eq!(manifest["name"], "kremlin-denials");
-    assert_eq!(manifest["version"], "1.0.0");
+    assert_eq!(
+        format!("dist/{}", manifest["version"].as_str().unwrap()),
+        seeds_release()
+    );
     assert_eq!(manifest["record_count"], SEED_NAMES);
     assert_eq!(manifest["id_rule"], 1);
     assert_eq!(manifest["builder"]["version"], env!("CARGO_PKG_VERSION"));
     // Each listed file's size and hash are the real ones.
     for f in manifest["files"].as_array().unwrap() {
-        let bytes = wd.read(&format!("dist/1.0.0/{}", f["path"].as_str().unwrap()));
+        let bytes = wd.read(&format!(
+            "{}/{}",
+            seeds_release(),
+            f["path"].as_str().unwrap()
+        ));
         assert_eq!(f["bytes"], bytes.len());
         assert_eq!(f["sha256"], newscorpus::source::sha256_hex(&bytes));
     }
     // The release's records are exactly the ones `parse` gives, sorted
     // by date with the undated one last.
     let records: Vec<serde_json::Value> =
-        serde_json::from_slice(&wd.read("dist/1.0.0/articles.json")).unwrap();
+        serde_json::from_slice(&wd.read(&format!("{}/articles.json", seeds_release()))).unwrap();
     let dates: Vec<Option<&str>> = records.iter().map(|r| r["published"].as_str()).collect();
     assert_eq!(
         dates,
@@ -68,11 +91,12 @@ fn builds_the_seeds_into_a_release() {
             None
         ]
     );
-    let jsonl: Vec<serde_json::Value> = String::from_utf8(wd.read("dist/1.0.0/articles.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let jsonl: Vec<serde_json::Value> =
+        String::from_utf8(wd.read(&format!("{}/articles.jsonl", seeds_release())))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
     assert_eq!(jsonl, records);
 }
 
@@ -80,9 +104,15 @@ fn builds_the_seeds_into_a_release() {
 fn sha256sums_passes_sha256sum_check() {
     let wd = Workdir::with_seeds();
     assert_eq!(code(&wd.run(&["build"])), 0);
-    let dir = wd.path().join("dist/1.0.0");
-    let sums = String::from_utf8(wd.read("dist/1.0.0/SHA256SUMS")).unwrap();
-    assert_eq!(sums.lines().count(), 6, "every file but SHA256SUMS itself");
+    let dir = wd.path().join(seeds_release());
+    let sums = String::from_utf8(wd.read(&format!("{}/SHA256SUMS", seeds_release()))).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&wd.read(&format!("{}/manifest.json", seeds_release()))).unwrap();
+    assert_eq!(
+        sums.lines().count(),
+        manifest["files"].as_array().unwrap().len() + 1,
+        "every file but SHA256SUMS itself: the manifest's files and the manifest"
+    );
     for line in sums.lines() {
         let (hash, name) = line
             .split_once("  ")
@@ -109,9 +139,16 @@ fn sha256sums_passes_sha256sum_check() {
 #[test]
 fn committed_release_is_reproduced_byte_for_byte() {
     // Any change to the builder's output must come with a new version.
-    let (version, committed) = newest_release();
+    let (version, committed) = common::newest_release();
     let wd = Workdir::new();
     let seeds = common::repo().join("seeds");
+    // Earlier releases are there too: CHANGES.md and the version policy
+    // are written against the previous one.
+    for (v, dir) in common_releases() {
+        if v != version {
+            common::copy_dir(&dir, &wd.path().join("dist").join(&v));
+        }
+    }
     let out = wd.run(&[
         "build",
         "--seeds",
@@ -193,11 +230,11 @@ fn output_does_not_depend_on_tz_locale_threads_or_directory_order() {
 fn rebuilding_an_identical_release_is_a_no_op() {
     let wd = Workdir::with_seeds();
     assert_eq!(code(&wd.run(&["build"])), 0);
-    let before = tree(&wd.path().join("dist/1.0.0"));
+    let before = tree(&wd.path().join(seeds_release()));
     let out = wd.run(&["build"]);
     assert_eq!(code(&out), 0);
     assert!(stderr(&out).contains("up to date"), "{}", stderr(&out));
-    assert!(before == tree(&wd.path().join("dist/1.0.0")));
+    assert!(before == tree(&wd.path().join(seeds_release())));
 }
 
 #[test]
@@ -244,7 +281,7 @@ fn validation_errors_stop_the_build_before_anything_is_written() {
         "{err}"
     );
     assert!(err.contains("nothing was written"), "{err}");
-    assert!(!wd.exists("dist/1.0.0"));
+    assert!(!wd.exists(&seeds_release()));
 }
 
 #[test]
@@ -335,9 +372,13 @@ fn release_files_snapshot() {
     assert_eq!(code(&wd.run(&["build"])), 0);
     let settings = common::insta_settings();
     settings.bind(|| {
-        for (name, bytes) in tree(&wd.path().join("dist/1.0.0")) {
+        for (name, bytes) in tree(&wd.path().join(seeds_release())) {
             if name == "article.schema.json" {
                 // The schema is the committed file itself (tests/schema.rs holds them equal).
+                continue;
+            }
+            if name == "articles.parquet" {
+                insta::assert_snapshot!("release-articles.parquet-layout", parquet_layout(&bytes));
                 continue;
             }
             insta::assert_snapshot!(format!("release-{name}"), String::from_utf8(bytes).unwrap());
@@ -447,4 +488,90 @@ fn shards_merged_equal_the_plain_build() {
     let out = wd.run(&["merge", "parts", "--out", "merged3"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("exactly once"), "{}", stderr(&out));
+}
+
+/// What a reader sees of a Parquet file's layout: writer, row groups, column types.
+fn parquet_layout(bytes: &[u8]) -> String {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes)).unwrap();
+    let meta = reader.metadata();
+    let file = meta.file_metadata();
+    let mut out = format!(
+        "created_by: {}\nversion: {}\nrows: {}\nrow groups: {}\n",
+        file.created_by().unwrap_or("-"),
+        file.version(),
+        file.num_rows(),
+        meta.num_row_groups()
+    );
+    for rg in meta.row_groups() {
+        out.push_str(&format!("  rows {}:", rg.num_rows()));
+        if let Some(c) = rg.columns().first() {
+            out.push_str(&format!(" {:?}", c.compression()));
+        }
+        out.push('\n');
+    }
+    out.push_str("columns:\n");
+    for c in file.schema_descr().columns() {
+        out.push_str(&format!(
+            "  {} {:?} {:?} max_def={}\n",
+            c.name(),
+            c.physical_type(),
+            c.logical_type_ref(),
+            c.max_def_level()
+        ));
+    }
+    out
+}
+
+#[test]
+fn parquet_holds_the_json_records_with_the_schemas_types() {
+    use arrow_array::{Array, Date32Array, Int64Array, StringArray};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let wd = Workdir::new();
+    let out = wd.run(&["synth", "--count", "5000", "--seed", "3", "--out", "gen"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = wd.run(&["build", "--seeds", "gen", "--out", "dist"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let records: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&wd.read("dist/1.0.0/articles.json")).unwrap();
+    let file = fs::File::open(wd.path().join("dist/1.0.0/articles.parquet")).unwrap();
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    // Chunks of 4096 records are row groups: the file has more than one.
+    assert_eq!(builder.metadata().num_row_groups(), 2);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let mut row = 0;
+    for batch in builder.build().unwrap() {
+        let batch = batch.unwrap();
+        let schema = batch.schema();
+        for r in 0..batch.num_rows() {
+            let want = &records[row];
+            for (k, field) in schema.fields().iter().enumerate() {
+                let col = batch.column(k);
+                let got = if col.is_null(r) {
+                    serde_json::Value::Null
+                } else if let Some(a) = col.as_any().downcast_ref::<StringArray>() {
+                    serde_json::json!(a.value(r))
+                } else if let Some(a) = col.as_any().downcast_ref::<Int64Array>() {
+                    serde_json::json!(a.value(r))
+                } else if let Some(a) = col.as_any().downcast_ref::<Date32Array>() {
+                    let d = epoch + chrono::Duration::days(i64::from(a.value(r)));
+                    serde_json::json!(d.format("%Y-%m-%d").to_string())
+                } else {
+                    panic!(
+                        "{}: unexpected column type {:?}",
+                        field.name(),
+                        field.data_type()
+                    )
+                };
+                assert_eq!(
+                    &got,
+                    &want[field.name()],
+                    "row {row} field {}",
+                    field.name()
+                );
+            }
+            row += 1;
+        }
+    }
+    assert_eq!(row, records.len());
 }

@@ -3,19 +3,10 @@
 
 mod common;
 
-use common::{code, stderr, stdout, tree, Workdir};
+use common::{code, copy_dir, stderr, stdout, tree, Workdir};
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for (rel, bytes) in tree(from) {
-        let dest = to.join(rel);
-        fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        fs::write(dest, bytes).unwrap();
-    }
-}
 
 #[test]
 fn committed_release_verifies_and_rebuilds_identically() {
@@ -23,7 +14,7 @@ fn committed_release_verifies_and_rebuilds_identically() {
     let wd = Workdir::new();
     let out = wd.run(&[
         "verify",
-        repo.join("dist/1.0.0").to_str().unwrap(),
+        common::newest_release().1.to_str().unwrap(),
         "--rebuild",
         "--seeds",
         repo.join("seeds").to_str().unwrap(),
@@ -35,7 +26,7 @@ fn committed_release_verifies_and_rebuilds_identically() {
 fn tampering_with_any_byte_of_any_file_is_caught_and_named() {
     let wd = Workdir::new();
     let release = wd.path().join("1.0.0");
-    copy_dir(&common::repo().join("dist/1.0.0"), &release);
+    copy_dir(&common::newest_release().1, &release);
     assert!(newscorpus::verify::verify(&release).unwrap().is_empty());
     let mut rng = common::Lcg(7);
     for (name, original) in tree(&release) {

@@ -5,6 +5,7 @@ pub mod build;
 pub mod diff;
 pub mod merge;
 pub mod parse;
+pub mod stats;
 pub mod synth;
 pub mod validate;
 pub mod verify;
@@ -34,6 +35,7 @@ pub enum Command {
     Diff(diff::Args),
     Synth(synth::Args),
     Merge(merge::Args),
+    Stats(stats::Args),
 }
 
 /// What a command tells the shell.
@@ -56,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Diff(a) => diff::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Stats(a) => stats::run(a),
     }
 }
 

@@ -93,6 +93,15 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for (rel, bytes) in tree(from) {
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(dest, bytes).unwrap();
+    }
+}
+
 /// Every file under `dir`, as (relative path, bytes), sorted.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
@@ -213,4 +222,17 @@ pub fn write_generated_corpus(dir: &Path, n: usize, seed: u64) {
         let name = format!("{i:06}_{:016x}.txt", rng.next() ^ (rng.next() << 31));
         std::fs::write(dir.join(name), text).unwrap();
     }
+}
+
+/// The highest committed release: (version, folder).
+pub fn newest_release() -> (String, PathBuf) {
+    let dist = repo().join("dist");
+    let newest = std::fs::read_dir(&dist)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| semver::Version::parse(&e.file_name().to_string_lossy()).ok())
+        .max()
+        .expect("a committed release in dist/");
+    let v = newest.to_string();
+    (v.clone(), dist.join(v))
 }
