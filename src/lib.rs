@@ -4,6 +4,7 @@
 //! The pipeline runs one way, one module a stage:
 //! [`discover`] -> [`source`] -> [`parse`] -> [`record`] -> [`check`] -> [`release`].
 
+pub mod against;
 pub mod builder;
 pub mod card;
 pub mod chart;

@@ -7,6 +7,7 @@
 //! 2 on usage or I/O trouble.
 
 use super::{rebase, stderr_color, Exit, Format};
+use crate::against;
 use crate::config::{self, DatasetConfig, Limits};
 use crate::corpus::{self, Corpus};
 use crate::diagnostic::{self, Severity};
@@ -27,6 +28,14 @@ pub struct Args {
     /// Treat warnings as errors
     #[arg(long)]
     pub strict: bool,
+    /// Also check the articles against a release (e.g. dist/1.1.0): copies
+    /// and near copies of released articles are findings. The release is
+    /// not re-parsed; its fingerprints are cached in `.cache/` beside it.
+    #[arg(long, value_name = "RELEASE_DIR")]
+    pub against: Option<PathBuf>,
+    /// With --against: neither read nor write the fingerprint cache
+    #[arg(long, requires = "against")]
+    pub no_cache: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -77,10 +86,49 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     entries.dedup_by(|a, b| a.shown() == b.shown());
     let progress = super::Progress::new(entries.len());
     let Corpus {
-        diagnostics, files, ..
+        diagnostics,
+        files,
+        store,
+        ..
     } = corpus::load_entries(&entries, &limits, &[], None, &|n| progress.inc(n))?;
     progress.finish();
     diags.extend(diagnostics);
+    if let Some(release) = &args.against {
+        let cache_dir = release
+            .parent()
+            .filter(|_| !args.no_cache)
+            .map(|p| p.join(".cache"));
+        let reference = against::load(release, cache_dir.as_deref())?;
+        let seen: std::collections::HashSet<(String, crate::diagnostic::Rule)> =
+            diags.iter().map(|d| (d.file.clone(), d.rule)).collect();
+        // Records name their file relative to its folder; findings name it
+        // as the contributor gave it.
+        let mut shown: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for e in &entries {
+            shown.entry(e.rel.as_str()).or_insert(e.shown());
+        }
+        // A chunk of records at a time, so memory does not grow with the
+        // number of files checked.
+        for start in (0..store.len()).step_by(4096) {
+            let end = (start + 4096).min(store.len());
+            let chunk = (start..end)
+                .map(|i| {
+                    let a = store.get(i)?;
+                    let name = shown
+                        .get(a.source_file.as_str())
+                        .map_or_else(|| a.source_file.clone(), |s| s.to_string());
+                    Ok((name, a))
+                })
+                .collect::<crate::Result<Vec<_>>>()?;
+            // A copy inside the folder is already reported; the release's
+            // copy of the same kind would only repeat it.
+            diags.extend(
+                against::check(&chunk, &reference, &limits)?
+                    .into_iter()
+                    .filter(|d| !seen.contains(&(d.file.clone(), d.rule))),
+            );
+        }
+    }
     if args.strict {
         for d in &mut diags {
             if d.severity == Severity::Warning {
