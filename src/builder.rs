@@ -22,13 +22,15 @@ pub struct Inputs {
 
 /// `progress(done, total)` is called as files are processed.
 pub fn load(seeds: &Path, progress: &dyn Fn(usize, usize)) -> Result<Inputs> {
-    load_shard(seeds, None, progress)
+    load_shard(seeds, None, None, progress)
 }
 
 /// Like [`load`], for one shard of the corpus (or all of it).
+/// `cache_dir`: where the parse cache lives, if one is to be used.
 pub fn load_shard(
     seeds: &Path,
     shard: Option<crate::shard::Shard>,
+    cache_dir: Option<&Path>,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Inputs> {
     let path = seeds.join(config::FILE_NAME);
@@ -48,6 +50,7 @@ pub fn load_shard(
         &config.limits,
         std::slice::from_ref(&config_input),
         shard,
+        cache_dir.and_then(|d| crate::cache::ParseCache::open(d, &config.limits)),
         progress,
     )?;
     Ok(Inputs {

@@ -4,6 +4,7 @@
 //! count: rayon's indexed collect keeps input order within a chunk, chunks
 //! are taken in order, and everything is sorted before it leaves.
 
+use crate::cache::ParseCache;
 use crate::check;
 use crate::config::Limits;
 use crate::diagnostic::{self, Diagnostic, Rule};
@@ -145,11 +146,12 @@ pub fn load_dir(
     limits: &Limits,
     extra: &[InputFile],
     shard: Option<Shard>,
+    cache: Option<ParseCache>,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Corpus> {
     let found = discover::discover(root, limits)?;
     let total = found.articles.len();
-    let mut corpus = load_entries(&found.articles, limits, extra, shard, &|n| {
+    let mut corpus = load_entries(&found.articles, limits, extra, shard, cache, &|n| {
         progress(n, total)
     })?;
     // Findings about the folder itself belong to one shard, the first.
@@ -160,13 +162,18 @@ pub fn load_dir(
     Ok(corpus)
 }
 
+/// `cache`, when given, is consulted for files seen before and filled with
+/// the rest (only for whole-corpus runs: a shard parses part of each file
+/// set, and its results are not what a whole run would cache).
 pub fn load_entries(
     entries: &[Entry],
     limits: &Limits,
     extra: &[InputFile],
     shard: Option<Shard>,
+    cache: Option<ParseCache>,
     progress: &dyn Fn(usize),
 ) -> Result<Corpus> {
+    let mut cache = cache.filter(|_| shard.is_none());
     // Fail on a broken embedded schema once, up front, not once per file.
     schema::validator()?;
     let mut store = Store::new()?;
@@ -175,20 +182,27 @@ pub fn load_entries(
     let mut digest = SourcesDigest::new(extra);
     let mut done = 0;
     for chunk in entries.chunks(CHUNK) {
-        let results: Vec<(Processed, Option<Spilled>)> = chunk
+        let shared = cache.as_ref();
+        let results: Vec<(Processed, Option<Spilled>, Option<Lookup>)> = chunk
             .par_iter()
-            .map(|e| {
-                let p = process_file(e, limits, shard);
-                let extra = p.article.as_ref().map(|a| {
-                    timings::time(Stage::Serialize, || {
-                        let json = serde_json::to_vec(a).expect("records serialize");
-                        (json, similarity::sketch(&a.body))
-                    })
-                });
-                (p, extra)
-            })
+            .map(|e| process_file_cached(e, limits, shard, shared))
             .collect();
-        for ((n, entry), (p, extra)) in chunk.iter().enumerate().zip(results) {
+        for ((n, entry), (p, extra, lookup)) in chunk.iter().enumerate().zip(results) {
+            if let (Some(c), Some(lookup)) = (cache.as_mut(), lookup) {
+                match lookup {
+                    Lookup::Hit(key) => c.mark_used(key),
+                    Lookup::Miss(key) => {
+                        let entry = crate::cache::Entry {
+                            record: extra.clone(),
+                            diagnostics: p.diagnostics.clone(),
+                        };
+                        if c.put(key, &entry).is_err() {
+                            // A full disk or a lost folder: go on without it.
+                            cache = None;
+                        }
+                    }
+                }
+            }
             let display = entry.shown();
             diagnostics.extend(p.diagnostics.into_iter().map(|mut d| {
                 if d.file == entry.rel {
@@ -223,6 +237,9 @@ pub fn load_entries(
         })?);
     }
     store.finish()?;
+    if let Some(c) = cache {
+        c.finish();
+    }
     diagnostic::sort(&mut diagnostics);
     Ok(Corpus {
         store,
@@ -230,6 +247,74 @@ pub fn load_entries(
         files: entries.len(),
         sources: digest.finish(),
     })
+}
+
+/// Whether a file's result came from the cache, by its cache key.
+enum Lookup {
+    Hit(u128),
+    Miss(u128),
+}
+
+/// A record's spill bytes and sketch, computed in the parallel stage.
+fn spill(p: &Processed) -> Option<Spilled> {
+    p.article.as_ref().map(|a| {
+        timings::time(Stage::Serialize, || {
+            let json = serde_json::to_vec(a).expect("records serialize");
+            (json, similarity::sketch(&a.body))
+        })
+    })
+}
+
+/// [`process_file`], answered from `cache` when it holds this path and
+/// content: the file is still read and hashed (that is how it is known to
+/// be unchanged), but not parsed.
+fn process_file_cached(
+    entry: &Entry,
+    limits: &Limits,
+    shard: Option<Shard>,
+    cache: Option<&ParseCache>,
+) -> (Processed, Option<Spilled>, Option<Lookup>) {
+    let plain = || {
+        let p = process_file(entry, limits, shard);
+        let s = spill(&p);
+        (p, s, None)
+    };
+    let Some(cache) = cache else {
+        return plain();
+    };
+    let bytes = match timings::time(Stage::Read, || {
+        read_capped(&entry.path(), limits.max_file_bytes)
+    }) {
+        Ok(Some(bytes)) => bytes,
+        // Too large or unreadable: the plain path says so.
+        _ => return plain(),
+    };
+    let sha = timings::time(Stage::Read, || sha256_hex(&bytes));
+    let key = cache.key(&entry.rel, &sha);
+    let input = InputFile {
+        path: entry.rel.clone(),
+        bytes: bytes.len() as u64,
+        sha256: sha,
+    };
+    if let Some(hit) = cache.get(key) {
+        let article = match &hit.record {
+            Some((json, _)) => serde_json::from_slice::<Article>(json).ok(),
+            None => None,
+        };
+        if article.is_some() == hit.record.is_some() {
+            let p = Processed {
+                input: Some(input),
+                source: None,
+                parsed: None,
+                article,
+                diagnostics: hit.diagnostics,
+            };
+            return (p, hit.record, Some(Lookup::Hit(key)));
+        }
+    }
+    let p = process_hashed(&entry.rel, &bytes, input, limits, None);
+    let s = spill(&p);
+    (p, s, Some(Lookup::Miss(key)))
 }
 
 fn prefix128(hex: &str) -> u128 {
@@ -295,11 +380,23 @@ pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
 /// and the digest of all the sources), and parses only the files whose id
 /// falls in it.
 fn process_sharded(rel: &str, bytes: &[u8], limits: &Limits, shard: Option<Shard>) -> Processed {
-    let input = Some(InputFile {
+    let input = InputFile {
         path: rel.to_string(),
         bytes: bytes.len() as u64,
         sha256: timings::time(Stage::Read, || sha256_hex(bytes)),
-    });
+    };
+    process_hashed(rel, bytes, input, limits, shard)
+}
+
+/// The rest of [`process_sharded`], for bytes already hashed into `input`.
+fn process_hashed(
+    rel: &str,
+    bytes: &[u8],
+    input: InputFile,
+    limits: &Limits,
+    shard: Option<Shard>,
+) -> Processed {
+    let input = Some(input);
     let source = match timings::time(Stage::Canonicalize, || source::read(rel, bytes)) {
         Ok(s) => s,
         Err(d) => {

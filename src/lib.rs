@@ -6,6 +6,7 @@
 
 pub mod against;
 pub mod builder;
+pub mod cache;
 pub mod card;
 pub mod chart;
 pub mod check;

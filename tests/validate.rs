@@ -146,7 +146,7 @@ fn text_rendering_of_every_rule_snapshot() {
     let wd = Workdir::new();
     let root = fixture_folder(&wd);
     let config = DatasetConfig::load(&root).unwrap();
-    let corpus = corpus::load_dir(&root, &config.limits, &[], None, &|_, _| {}).unwrap();
+    let corpus = corpus::load_dir(&root, &config.limits, &[], None, None, &|_, _| {}).unwrap();
     assert_eq!(corpus.diagnostics.len(), EXPECTED.len());
     let settings = common::insta_settings();
     settings.bind(|| {

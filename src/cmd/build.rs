@@ -31,6 +31,10 @@ pub struct Args {
     /// Process only shard K of N (by id) into OUT/part-K-of-N/; `merge` makes the release
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::shard::Shard>,
+    /// Keep a parse cache in DIR (e.g. dist/.cache), so a rebuild does not
+    /// parse files it has parsed before; the release is the same without it
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -46,7 +50,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
 fn build(args: &Args) -> anyhow::Result<Exit> {
     let progress = std::cell::OnceCell::new();
-    let mut inputs = builder::load_shard(&args.seeds, args.shard, &|n, total| {
+    let cache = args.cache.as_deref().filter(|_| args.shard.is_none());
+    let mut inputs = builder::load_shard(&args.seeds, args.shard, cache, &|n, total| {
         progress.get_or_init(|| super::Progress::new(total)).inc(n)
     })
     .with_context(|| format!("reading the seeds in {}", args.seeds.display()))?;

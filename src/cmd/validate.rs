@@ -33,6 +33,10 @@ pub struct Args {
     /// not re-parsed; its fingerprints are cached in `.cache/` beside it.
     #[arg(long, value_name = "RELEASE_DIR")]
     pub against: Option<PathBuf>,
+    /// Keep a parse cache in DIR (e.g. dist/.cache), so files seen before
+    /// are not parsed again; results are the same without it
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// With --against: neither read nor write the fingerprint cache
     #[arg(long, requires = "against")]
     pub no_cache: bool,
@@ -90,7 +94,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         files,
         store,
         ..
-    } = corpus::load_entries(&entries, &limits, &[], None, &|n| progress.inc(n))?;
+    } = corpus::load_entries(
+        &entries,
+        &limits,
+        &[],
+        None,
+        args.cache
+            .as_deref()
+            .and_then(|d| crate::cache::ParseCache::open(d, &limits)),
+        &|n| progress.inc(n),
+    )?;
     progress.finish();
     diags.extend(diagnostics);
     if let Some(release) = &args.against {
