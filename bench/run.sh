@@ -6,6 +6,9 @@
 #   - the floor: reading and hashing every input, and hashing the release;
 #   - build with 2 threads (with --timings for per-stage costs) and 1 thread;
 #   - validate with 2 threads;
+#   - incremental runs: build and validate with a cold and a warm parse
+#     cache, a rebuild after adding 10 files, and validate --against the
+#     release for those 10 files (cold and warm fingerprint cache);
 # and checks that the 1- and 2-thread releases are byte-identical.
 set -euo pipefail
 count=${1:?usage: bench/run.sh COUNT [WORKDIR]}
@@ -30,6 +33,21 @@ RAYON_NUM_THREADS=2 measure "build, 2 threads" "$bin" build --seeds "$seeds" --o
 measure "floor: hash release" sh -c "cat '$work'/out2/1.0.0/* | sha256sum"
 echo "release: $(du -sh "$work/out2/1.0.0" | cut -f1)"
 RAYON_NUM_THREADS=2 measure "validate, 2 threads" "$bin" validate "$seeds" --format json
+
+# Incremental work: the parse cache, then 10 new files.
+rm -rf "$work/cache" "$work/outc" "$work/new10"
+RAYON_NUM_THREADS=2 measure "build --cache, cold" "$bin" build --seeds "$seeds" --out "$work/outc" --cache "$work/cache"
+rm -rf "$work/outc"
+RAYON_NUM_THREADS=2 measure "build --cache, warm" "$bin" build --seeds "$seeds" --out "$work/outc" --cache "$work/cache"
+RAYON_NUM_THREADS=2 measure "validate --cache, warm" "$bin" validate "$seeds" --format json --cache "$work/cache"
+"$bin" synth --count 10 --seed 99 --out "$work/new10" 2>/dev/null
+RAYON_NUM_THREADS=2 measure "validate 10 new --against, cold" "$bin" validate "$work/new10" --format json --against "$work/out2/1.0.0"
+RAYON_NUM_THREADS=2 measure "validate 10 new --against, warm" "$bin" validate "$work/new10" --format json --against "$work/out2/1.0.0"
+cp -r "$work/new10" "$seeds/zz-new10"
+rm -rf "$work/outc"
+RAYON_NUM_THREADS=2 measure "build --cache after adding 10" "$bin" build --seeds "$seeds" --out "$work/outc" --cache "$work/cache"
+RAYON_NUM_THREADS=2 measure "validate --cache after adding 10" "$bin" validate "$seeds" --format json --cache "$work/cache"
+rm -rf "$seeds/zz-new10" "$work/outc" "$work/new10" "$work/cache"
 if [ "${QUICK:-0}" = 1 ]; then
   # The 1-thread runs double the time of a large run; QUICK=1 skips them.
   rm -rf "$work/out2"

@@ -116,8 +116,27 @@ pub fn stage(
                     reasons.join("; ")
                 )));
             }
+            let mut changes =
+                diff::markdown(&change, &prev.to_string(), &version.to_string(), &articles);
+            // Files new to this release (formats and metadata the builder
+            // learned to write) are news to a reader too.
+            let had: Vec<&str> = old.manifest["files"]
+                .as_array()
+                .map(|f| f.iter().filter_map(|e| e["path"].as_str()).collect())
+                .unwrap_or_default();
+            let new_files: Vec<String> = release::FILES
+                .iter()
+                .filter(|f| ![release::SUMS, release::MANIFEST].contains(f) && !had.contains(f))
+                .map(|f| format!("`{f}`"))
+                .collect();
+            if !new_files.is_empty() {
+                changes.push_str(&format!(
+                    "\nNew files in this release: {}.\n",
+                    new_files.join(", ")
+                ));
+            }
             (
-                diff::markdown(&change, &prev.to_string(), &version.to_string(), &articles),
+                changes,
                 VersionPolicy {
                     previous_version: Some(prev.to_string()),
                     required_bump: Some(required),

@@ -309,8 +309,8 @@ pub fn card(
         crate::release::CSV
     );
     o.push_str(
-        "```python\n# client: datasets (this folder)\nfrom datasets import load_dataset\n\n\
-         import pathlib\n\n\
+        "```python\n# client: datasets (this folder)\nimport pathlib\n\n\
+         from datasets import load_dataset\n\n\
          # The path of this folder (`datasets` names the dataset after it).\n\
          articles = load_dataset(str(pathlib.Path(\".\").resolve()), split=\"train\")\n```\n\n\
          `datapackage.json` describes the CSV and JSON Lines files for Frictionless \

@@ -28,6 +28,23 @@ pub const MANIFEST: &str = "manifest.json";
 pub const SUMS: &str = "SHA256SUMS";
 pub const CHANGES: &str = "CHANGES.md";
 
+/// Every file a release holds, sorted (a test holds this to what `write` writes).
+pub const FILES: &[&str] = &[
+    CHANGES,
+    crate::metadata::CITATION,
+    crate::card::FILE_NAME,
+    SUMS,
+    crate::schema::FILE_NAME,
+    CSV,
+    JSON,
+    JSONL,
+    crate::columnar::FILE_NAME,
+    crate::chart::FILE_NAME,
+    crate::metadata::CROISSANT,
+    crate::metadata::DATAPACKAGE,
+    MANIFEST,
+];
+
 /// How this version relates to the previous release, recorded in the manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VersionPolicy {

@@ -38,24 +38,7 @@ fn builds_the_seeds_into_a_release() {
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    assert_eq!(
-        names,
-        [
-            "CHANGES.md",
-            "CITATION.cff",
-            "README.md",
-            "SHA256SUMS",
-            "article.schema.json",
-            "articles.csv",
-            "articles.json",
-            "articles.jsonl",
-            "articles.parquet",
-            "corpus.svg",
-            "croissant.json",
-            "datapackage.json",
-            "manifest.json"
-        ]
-    );
+    assert_eq!(names, newscorpus::release::FILES);
     let manifest: serde_json::Value =
         serde_json::from_slice(&wd.read(&format!("{}/manifest.json", seeds_release()))).unwrap();
     assert_eq!(manifest["name"], "kremlin-denials");
