@@ -8,6 +8,7 @@
 //! and rebuilt whenever anything does not match.
 
 use crate::config::Limits;
+use crate::corpus::prefix128;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::{Error, Result};
 use crate::record::Article;
@@ -77,12 +78,6 @@ impl Print {
             len: u32_at(48 + 4 * BANDS),
         }
     }
-}
-
-fn prefix128(hex: &str) -> u128 {
-    hex.get(..32)
-        .and_then(|h| u128::from_str_radix(h, 16).ok())
-        .unwrap_or(0)
 }
 
 /// A release, as the checks see it.

@@ -317,8 +317,11 @@ fn process_file_cached(
     (p, s, Some(Lookup::Miss(key)))
 }
 
-fn prefix128(hex: &str) -> u128 {
-    u128::from_str_radix(&hex[..32], 16).unwrap_or(0)
+/// The first 128 bits of a hex SHA-256 (0 for anything shorter).
+pub(crate) fn prefix128(hex: &str) -> u128 {
+    hex.get(..32)
+        .and_then(|h| u128::from_str_radix(h, 16).ok())
+        .unwrap_or(0)
 }
 
 pub fn process_file(entry: &Entry, limits: &Limits, shard: Option<Shard>) -> Processed {

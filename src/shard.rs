@@ -249,8 +249,8 @@ pub fn merge(paths: &[PathBuf]) -> Result<Inputs> {
             let article: Article = serde_json::from_slice(&line)?;
             let record = store.push(&article, &line)? as u32;
             fingerprints.push(Fingerprint {
-                source: u128::from_str_radix(&article.source_sha256[..32], 16).unwrap_or(0),
-                text: u128::from_str_radix(&article.text_sha256[..32], 16).unwrap_or(0),
+                source: crate::corpus::prefix128(&article.source_sha256),
+                text: crate::corpus::prefix128(&article.text_sha256),
                 id: u64::from_str_radix(&article.id[4..], 16).unwrap_or(0),
                 sketch: similarity::sketch(&article.body),
                 record,
