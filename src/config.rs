@@ -6,6 +6,24 @@ use serde::Deserialize;
 use std::path::Path;
 
 pub const FILE_NAME: &str = "dataset.toml";
+
+/// This builder's version, recorded in every manifest, part and cache key.
+pub const BUILDER_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The keys `dataset.toml` must have, each with an example line.
+const REQUIRED: &[(&str, &str)] = &[
+    ("name", "name = \"my-news-corpus\""),
+    ("title", "title = \"Articles about X from Y, 2021-2022\""),
+    (
+        "description",
+        "description = \"What the articles are, where they come from.\"",
+    ),
+    (
+        "license",
+        "license = \"CC-BY-4.0\"   # SPDX id, or \"other\" with license_note",
+    ),
+    ("version", "version = \"1.0.0\"   # of the next release"),
+];
+
 /// The corpus convention: a sequence number and 16 hex digits.
 pub const DEFAULT_FILE_NAME_PATTERN: &str = r"^[0-9]+_[0-9a-f]{16}\.txt$";
 
@@ -62,7 +80,28 @@ pub struct Limits {
     pub file_name_pattern: String,
     /// How the corpus writes numeric dates such as `11/12/2021` (`dmy` or
     /// `mdy`); without it such a date needs evidence in its own file.
-    pub date_order: Option<crate::parse::dateline::DateOrder>,
+    pub date_order: Option<DateOrder>,
+}
+
+/// How a site writes numeric dates, when `11/12/2021` must be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// day/month/year
+    Dmy,
+    /// month/day/year
+    Mdy,
+}
+
+impl std::str::FromStr for DateOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "dmy" => Ok(DateOrder::Dmy),
+            "mdy" => Ok(DateOrder::Mdy),
+            other => Err(format!("`{other}` is not a date order (dmy or mdy)")),
+        }
+    }
 }
 
 /// Accepts a TOML local date (`2021-11-01`) or the same as a string.
@@ -105,13 +144,52 @@ impl Default for Limits {
 
 impl DatasetConfig {
     pub fn load(seeds: &Path) -> Result<Self> {
+        Self::read(seeds).map(|(config, _)| config)
+    }
+
+    /// Reads and checks `seeds/dataset.toml`; also returns its bytes (they
+    /// join the sources digest). Every error names the file and says what
+    /// to do.
+    pub fn read(seeds: &Path) -> Result<(Self, Vec<u8>)> {
         let path = seeds.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        Self::parse(&text).map_err(|message| Error::Config { path, message })
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && seeds.is_dir() => {
+                return Err(Error::MissingConfig {
+                    dir: seeds.display().to_string(),
+                    path,
+                })
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let text = std::str::from_utf8(&bytes).map_err(|_| Error::Config {
+            path: path.clone(),
+            message: "not valid UTF-8; re-save it as UTF-8".into(),
+        })?;
+        let config = Self::parse(text).map_err(|message| Error::Config { path, message })?;
+        Ok((config, bytes))
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let config: DatasetConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let missing: Vec<&(&str, &str)> = REQUIRED
+            .iter()
+            .filter(|(key, _)| !table.contains_key(*key))
+            .collect();
+        if !missing.is_empty() {
+            let keys: Vec<String> = missing.iter().map(|(k, _)| format!("`{k}`")).collect();
+            let example: String = missing.iter().map(|(_, e)| format!("\n    {e}")).collect();
+            return Err(format!(
+                "missing required key{} {}; add {}, for example:{example}\n\
+                 (`newscorpus init` writes a commented dataset.toml to start from)",
+                if missing.len() == 1 { "" } else { "s" },
+                keys.join(", "),
+                if missing.len() == 1 { "it" } else { "them" },
+            ));
+        }
+        let config: DatasetConfig = table
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
         if config.name.is_empty()
             || !config
                 .name
@@ -151,6 +229,17 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("vesion"), "{err}");
+    }
+
+    #[test]
+    fn every_missing_key_is_named_with_an_example() {
+        let err = DatasetConfig::parse("name='a'\nlicense='MIT'\n").unwrap_err();
+        assert!(
+            err.starts_with("missing required keys `title`, `description`, `version`; add them"),
+            "{err}"
+        );
+        assert!(err.contains("version = \"1.0.0\""), "{err}");
+        assert!(!err.contains("`name`"), "{err}");
     }
 
     #[test]

@@ -21,6 +21,23 @@ pub enum Error {
     #[error("`{0}` is not a semantic version (expected X.Y.Z, e.g. 1.0.0)")]
     Version(String),
 
+    #[error(
+        "{path}: no such file, and a seeds folder needs one to say what the dataset is; \
+         run `newscorpus init {dir}` to write a commented one"
+    )]
+    MissingConfig { path: PathBuf, dir: String },
+
+    #[error(
+        "{path}: no articles to release (an article is a `.txt` file){ignored}; \
+         add article files, or point --seeds at the folder that holds them"
+    )]
+    NoArticles { path: PathBuf, ignored: String },
+
+    #[error(
+        "{path}: {errors} article error(s); nothing was written (`newscorpus validate` lists them)"
+    )]
+    Invalid { path: PathBuf, errors: usize },
+
     #[error("{path}: not a folder")]
     NotADirectory { path: PathBuf },
 
@@ -34,7 +51,7 @@ pub enum Error {
     Locked { path: PathBuf },
 
     #[error("{path}: {message}")]
-    Release { path: PathBuf, message: String },
+    Part { path: PathBuf, message: String },
 
     #[error("version policy: {0}")]
     VersionPolicy(String),
@@ -48,11 +65,30 @@ pub enum Error {
     #[error("writing Parquet: {0}")]
     Parquet(String),
 
-    #[error("{0}")]
-    Json(#[from] serde_json::Error),
+    #[error("{path}: {source}")]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
 
-    #[error("{0}")]
-    Csv(#[from] csv::Error),
+    #[error("{path}: line {line}: not a record: {source}")]
+    Record {
+        path: PathBuf,
+        line: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    #[error("{path}: {source}")]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+
+    #[error("{path}: no manifest.json, so this is not a release folder (a release is a folder `dist/X.Y.Z/` that `newscorpus build` wrote)")]
+    NotARelease { path: PathBuf },
 }
 
 impl Error {
@@ -62,6 +98,12 @@ impl Error {
             source,
         }
     }
+}
+
+/// A `serde_json` error about the file at `path`.
+pub(crate) fn json(path: impl Into<PathBuf>) -> impl FnOnce(serde_json::Error) -> Error {
+    let path = path.into();
+    move |source| Error::Json { path, source }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -9,11 +9,12 @@
 //! as the change needs (`--allow-version-policy` overrides the latter, and
 //! the manifest records it).
 
-use super::{rebase, stderr_color, Exit};
-use crate::builder;
-use crate::dist::{Dist, Outcome};
+use super::common::{rebase, stderr_color, Exit};
+use crate::diagnostic::render::{self, Summary};
+use crate::dist::build;
+use crate::dist::folder::Outcome;
 use crate::error::Error;
-use crate::render::{self, Summary};
+use crate::pipeline::inputs::{self, Inputs};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -30,7 +31,7 @@ pub struct Args {
     pub timings: bool,
     /// Process only shard K of N (by id) into OUT/part-K-of-N/; `merge` makes the release
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<crate::pipeline::partition::Shard>,
     /// Keep a parse cache in DIR (e.g. dist/.cache), so a rebuild does not
     /// parse files it has parsed before; the release is the same without it
     #[arg(long, value_name = "DIR")]
@@ -39,11 +40,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     if args.timings {
-        crate::timings::enable();
+        crate::pipeline::timings::enable();
     }
     let exit = build(&args);
     if args.timings {
-        eprint!("{}", crate::timings::report());
+        eprint!("{}", crate::pipeline::timings::report());
     }
     exit
 }
@@ -51,8 +52,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 fn build(args: &Args) -> anyhow::Result<Exit> {
     let progress = std::cell::OnceCell::new();
     let cache = args.cache.as_deref().filter(|_| args.shard.is_none());
-    let mut inputs = builder::load_shard(&args.seeds, args.shard, cache, &|n, total| {
-        progress.get_or_init(|| super::Progress::new(total)).inc(n)
+    let mut inputs = inputs::load_shard(&args.seeds, args.shard, cache, &|n, total| {
+        progress
+            .get_or_init(|| super::common::Progress::new(total))
+            .inc(n)
     })
     .with_context(|| format!("reading the seeds in {}", args.seeds.display()))?;
     if let Some(p) = progress.get() {
@@ -63,7 +66,7 @@ fn build(args: &Args) -> anyhow::Result<Exit> {
         report(&inputs.corpus);
         let toml_path = args.seeds.join(crate::config::FILE_NAME);
         let toml = std::fs::read_to_string(&toml_path).map_err(|e| Error::io(&toml_path, e))?;
-        let part = crate::shard::write_part(&args.release.out, shard, &inputs, &toml)?;
+        let part = crate::pipeline::shard::write_part(&args.release.out, shard, &inputs, &toml)?;
         eprintln!(
             "wrote {} ({} articles)",
             part.display(),
@@ -93,7 +96,7 @@ pub struct ReleaseArgs {
 }
 
 /// Prints the findings; true when there is an error among them.
-fn report(corpus: &crate::corpus::Corpus) -> bool {
+fn report(corpus: &crate::pipeline::corpus::Corpus) -> bool {
     let summary = Summary::new(&corpus.diagnostics, corpus.files);
     if !corpus.diagnostics.is_empty() {
         eprint!(
@@ -105,23 +108,14 @@ fn report(corpus: &crate::corpus::Corpus) -> bool {
 }
 
 /// Checks, then publishes `inputs` as a release (shared by `build` and `merge`).
-pub fn release(inputs: &builder::Inputs, args: &ReleaseArgs) -> anyhow::Result<Exit> {
+pub fn release(inputs: &Inputs, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let (out, allow_policy) = (&args.out, args.allow_version_policy);
-    let version =
-        builder::parse_version(args.version.as_deref().unwrap_or(&inputs.config.version))?;
+    let version = build::parse_version(args.version.as_deref().unwrap_or(&inputs.config.version))?;
     if report(&inputs.corpus) {
         eprintln!("build refused: fix the errors above; nothing was written");
         return Ok(Exit::Findings);
     }
-    let dist = Dist::new(out);
-    let lock = dist.lock()?;
-    let outcome = lock.publish(&version.to_string(), |dir| {
-        builder::stage(inputs, &dist, &version, allow_policy, dir)
-    });
-    // Rewritten even after a no-op or a refusal: the catalogue is derived
-    // from the releases present, and this heals one left stale by a crash.
-    lock.write_index()?;
-    match outcome {
+    match build::publish(inputs, out, &version, allow_policy) {
         Ok(Outcome::Written(path)) => {
             eprintln!(
                 "wrote {} ({} articles)",

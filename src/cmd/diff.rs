@@ -5,9 +5,8 @@
 //! records changed (same ID, other field values, with field-level detail);
 //! and a summary of the counts.
 
-use super::Exit;
-use crate::diff;
-use crate::dist;
+use super::common::Exit;
+use crate::dist::diff;
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -34,10 +33,7 @@ fn version_of(dir: &std::path::Path) -> String {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let load = |dir: &PathBuf| {
-        let v = semver::Version::parse(&version_of(dir)).unwrap_or(semver::Version::new(0, 0, 0));
-        dist::load_release(dir, v)
-    };
+    let load = |dir: &PathBuf| crate::dist::folder::load_release(dir);
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let d = diff::diff(&old.articles, &new.articles);
     let out = match args.format {

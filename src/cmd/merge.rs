@@ -3,8 +3,8 @@
 //! a build on one machine. The checks that need the whole corpus
 //! (duplicates, near duplicates, id collisions) run here, over all parts.
 
-use super::Exit;
-use crate::shard;
+use super::common::Exit;
+use crate::pipeline::shard;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]

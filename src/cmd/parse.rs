@@ -5,10 +5,10 @@
 //! listed on stderr with the reason (a chrome rule's name, `dateline`,
 //! `headline`, ...), so stdout stays valid JSON Lines.
 
-use super::{stderr_color, Exit};
+use super::common::{stderr_color, Exit};
 use crate::config::Limits;
-use crate::corpus;
-use crate::render::{self, Summary};
+use crate::diagnostic::render::{self, Summary};
+use crate::pipeline::corpus;
 use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 //! lengths), read from a release. Without a folder, the newest release in
 //! `dist/`.
 
-use super::Exit;
-use crate::dist::Dist;
+use super::common::Exit;
+use crate::dist::folder::Dist;
 use anyhow::Context;
 use clap::ValueEnum;
 use std::path::PathBuf;
@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             args.dist.join(newest.to_string())
         }
     };
-    let stats = crate::stats::of_release(&release)?;
+    let stats = crate::release::stats::of_release(&release)?;
     match args.format {
         StatsFormat::Text => print!("{}", stats.table()),
         StatsFormat::Json => println!("{}", serde_json::to_string_pretty(&stats)?),

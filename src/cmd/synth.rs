@@ -1,8 +1,8 @@
 //! `newscorpus synth --count N --seed S --out DIR`: a synthetic raw corpus
 //! for benchmarks and scale tests. Same seed, same bytes.
 
-use super::Exit;
-use crate::synth;
+use super::common::Exit;
+use crate::input::synth;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]

@@ -6,13 +6,13 @@
 //! rule. Exit 0 without errors, 1 with any (with `--strict`, warnings count),
 //! 2 on usage or I/O trouble.
 
-use super::{rebase, stderr_color, Exit, Format};
-use crate::against;
+use super::common::{rebase, stderr_color, Exit, Format};
 use crate::config::{self, DatasetConfig, Limits};
-use crate::corpus::{self, Corpus};
+use crate::diagnostic::render::{self, Summary};
 use crate::diagnostic::{self, Severity};
-use crate::discover::{self, Entry};
-use crate::render::{self, Summary};
+use crate::dist::against;
+use crate::input::discover::{self, Entry};
+use crate::pipeline::corpus::{self, Corpus};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -88,7 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     }
     entries.sort_by(|a, b| a.shown().cmp(b.shown()));
     entries.dedup_by(|a, b| a.shown() == b.shown());
-    let progress = super::Progress::new(entries.len());
+    let progress = super::common::Progress::new(entries.len());
     let Corpus {
         diagnostics,
         files,
@@ -101,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         None,
         args.cache
             .as_deref()
-            .and_then(|d| crate::cache::ParseCache::open(d, &limits)),
+            .and_then(|d| crate::pipeline::cache::ParseCache::open(d, &limits)),
         &|n| progress.inc(n),
     )?;
     progress.finish();
@@ -132,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                         .map_or_else(|| a.source_file.clone(), |s| s.to_string());
                     Ok((name, a))
                 })
-                .collect::<crate::Result<Vec<_>>>()?;
+                .collect::<crate::error::Result<Vec<_>>>()?;
             // A copy inside the folder is already reported; the release's
             // copy of the same kind would only repeat it.
             diags.extend(

@@ -8,8 +8,8 @@
 //! the seeds and reports every file whose bytes differ. Exit 0 when clean,
 //! 1 with the list of problems.
 
-use super::Exit;
-use crate::verify;
+use super::common::Exit;
+use crate::dist::verify;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]

@@ -6,7 +6,6 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use regex::{Captures, Regex};
-use serde::Deserialize;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,26 +18,7 @@ pub enum Label {
     Update,
 }
 
-/// How a site writes numeric dates, when `11/12/2021` must be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DateOrder {
-    /// day/month/year
-    Dmy,
-    /// month/day/year
-    Mdy,
-}
-
-impl std::str::FromStr for DateOrder {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "dmy" => Ok(DateOrder::Dmy),
-            "mdy" => Ok(DateOrder::Mdy),
-            other => Err(format!("`{other}` is not a date order (dmy or mdy)")),
-        }
-    }
-}
+pub use crate::config::DateOrder;
 
 /// The calendar part of a date line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

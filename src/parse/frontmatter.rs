@@ -2,7 +2,7 @@
 //! it states overrides what the parser guesses.
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::source::Source;
+use crate::input::source::Source;
 use chrono::NaiveDate;
 
 pub const DELIMITER: &str = "+++";

@@ -12,7 +12,7 @@ pub mod paragraphs;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::source::Source;
+use crate::input::source::Source;
 use chrono::{NaiveDate, NaiveTime};
 use dateline::{DateLine, DateOrder, DateValue, Label};
 pub use frontmatter::FrontMatter;
@@ -473,7 +473,7 @@ fn choose_date(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source;
+    use crate::input::source;
 
     fn parse_str(text: &str) -> Parsed {
         parse(

@@ -1,0 +1,204 @@
+//! Near-duplicate detection that scales: word 5-shingles, a MinHash sketch
+//! by one-permutation hashing (one hash per shingle, 64 bins), LSH banding
+//! (16 bands of 4 bins) to find candidate pairs by sorting rather than
+//! comparing every pair, then the exact Jaccard similarity of each
+//! candidate's shingle sets.
+//!
+//! The sketch is computed per article in the parallel stage and is all that
+//! is kept of a body in memory (64 bytes). Every hash is a fixed function of
+//! the text (no random state), so the findings are the same on every run.
+
+pub const BANDS: usize = 16;
+const ROWS: usize = 4;
+const BINS: usize = BANDS * ROWS;
+const SHINGLE_WORDS: usize = 5;
+
+/// The 16 band keys of a body.
+pub type Sketch = [u32; BANDS];
+
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a of a word, lower-cased and with punctuation at its ends trimmed,
+/// so changed quotes or case do not hide a copy. `None` for a word that is
+/// only punctuation.
+fn word_hash(w: &str) -> Option<u64> {
+    let w = if w.is_ascii() {
+        w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+    } else {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+    };
+    if w.is_empty() {
+        return None;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    if w.is_ascii() {
+        // The common case, without per-character Unicode case mapping.
+        w.bytes().for_each(|b| eat(b.to_ascii_lowercase()));
+    } else {
+        for c in w.chars().flat_map(char::to_lowercase) {
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+        }
+    }
+    Some(h)
+}
+
+/// Sorted, distinct hashes of the body's word 5-shingles (of its words, if
+/// it has fewer than five).
+pub fn shingles(body: &str) -> Vec<u64> {
+    let mut out = shingle_hashes(body);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Shingle hashes in text order, repeats included.
+fn shingle_hashes(body: &str) -> Vec<u64> {
+    let words: Vec<u64> = body.split_whitespace().filter_map(word_hash).collect();
+    if words.len() < SHINGLE_WORDS {
+        return words;
+    }
+    words
+        .windows(SHINGLE_WORDS)
+        .map(|w| {
+            w.iter().fold(
+                0x51_7cc1_b727_220a_u64,
+                |acc, h| mix(acc.rotate_left(5) ^ h),
+            )
+        })
+        .collect()
+}
+
+/// One-permutation MinHash: each shingle hash falls into one of 64 bins by
+/// its top bits and the bin keeps its minimum; an empty bin borrows from the
+/// next non-empty one (densification), so short texts still band well.
+pub fn sketch(body: &str) -> Sketch {
+    let mut bins = [u64::MAX; BINS];
+    // A bin keeps a minimum, so repeats and order do not matter: no sort.
+    for h in shingle_hashes(body) {
+        let h = mix(h);
+        let bin = (h >> 58) as usize;
+        let v = h & ((1 << 58) - 1);
+        if v < bins[bin] {
+            bins[bin] = v;
+        }
+    }
+    if bins.iter().all(|b| *b == u64::MAX) {
+        return [0; BANDS];
+    }
+    let filled = bins;
+    for (i, bin) in bins.iter_mut().enumerate() {
+        let mut k = 1;
+        while *bin == u64::MAX {
+            let donor = filled[(i + k) % BINS];
+            if donor != u64::MAX {
+                *bin = mix(donor ^ k as u64) & ((1 << 58) - 1);
+            }
+            k += 1;
+        }
+    }
+    let mut keys = [0u32; BANDS];
+    for (band, key) in keys.iter_mut().enumerate() {
+        let rows = &bins[band * ROWS..(band + 1) * ROWS];
+        *key = rows.iter().fold(mix(band as u64), |acc, r| mix(acc ^ r)) as u32;
+    }
+    keys
+}
+
+/// Pairs `(i, j)`, `i < j`, that share a band key in any band: the
+/// candidates worth an exact comparison. Sorted and distinct.
+#[cfg(test)]
+pub fn candidates(sketches: &[Sketch]) -> Vec<(u32, u32)> {
+    candidates_by(sketches.len(), |i, band| sketches[i][band])
+}
+
+/// [`candidates`] over `n` items whose band keys `key(item, band)` gives,
+/// so a caller need not copy its sketches into one slice.
+pub fn candidates_by(n: usize, key: impl Fn(usize, usize) -> u32) -> Vec<(u32, u32)> {
+    let mut pairs = Vec::new();
+    let mut column: Vec<(u32, u32)> = Vec::with_capacity(n);
+    for band in 0..BANDS {
+        column.clear();
+        column.extend((0..n).map(|i| (key(i, band), i as u32)));
+        column.sort_unstable();
+        for group in column.chunk_by(|a, b| a.0 == b.0) {
+            // A huge bucket means a degenerate text (e.g. empty); comparing
+            // it all-to-all would be quadratic, and exact duplicates are
+            // caught by their hashes anyway.
+            if group.len() > 64 {
+                continue;
+            }
+            for (x, a) in group.iter().enumerate() {
+                for b in &group[x + 1..] {
+                    pairs.push((a.1.min(b.1), a.1.max(b.1)));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Exact Jaccard similarity of two sorted, distinct shingle lists.
+pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Moscow is not drawing up plans for aggression against Ukraine, Russian presidential \
+        spokesman Dmitri Peskov said at a press conference on Tuesday. The Kremlin spokesman described \
+        as totally wrong to associate any movement carried out by the Russian Armed Forces through the \
+        territory of the country with aggressive plans, and said the reports were false.";
+
+    #[test]
+    fn a_lightly_edited_copy_is_a_candidate_and_scores_high() {
+        let edited = TEXT.replace("Tuesday", "Wednesday");
+        let other = "The weather in Lisbon was mild this week, with sunshine forecast for the \
+            weekend and light winds along the coast, according to the national meteorological institute.";
+        let sketches = [sketch(TEXT), sketch(other), sketch(&edited)];
+        assert_eq!(candidates(&sketches), [(0, 2)]);
+        let score = jaccard(&shingles(TEXT), &shingles(&edited));
+        assert!(score > 0.8 && score < 1.0, "{score}");
+        assert!(jaccard(&shingles(TEXT), &shingles(other)) < 0.05);
+    }
+
+    #[test]
+    fn case_and_quotes_do_not_hide_a_copy() {
+        assert_eq!(
+            shingles("“Peskov said no,” he added."),
+            shingles("\"peskov SAID no,\" he added")
+        );
+    }
+
+    #[test]
+    fn jaccard_is_exact() {
+        assert!((jaccard(&[1, 2, 3, 4], &[3, 4, 5]) - 0.4).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,352 @@
+//! Runs the per-file pipeline (read -> parse -> record -> check) over the
+//! article files in parallel, chunk by chunk, spilling each record to disk
+//! as it comes, then the cross-file checks. Output never depends on thread
+//! count: rayon's indexed collect keeps input order within a chunk, chunks
+//! are taken in order, and everything is sorted before it leaves.
+
+use super::cache::ParseCache;
+use super::partition::Shard;
+use super::timings::{self, Stage};
+use crate::check::across::Fingerprint;
+use crate::check::similarity::{self, Sketch};
+use crate::config::Limits;
+use crate::diagnostic::{self, Diagnostic, Rule};
+use crate::error::Result;
+use crate::input::digest::{prefix128, sha256_hex};
+use crate::input::discover::{self, Entry};
+use crate::input::source;
+use crate::input::sources::{InputFile, Sources, SourcesDigest};
+use crate::parse::{self, Parsed};
+use crate::record::schema;
+use crate::record::store::Store;
+use crate::record::Article;
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::Path;
+
+/// Files in flight at once: enough to keep every core busy, few enough that
+/// memory does not grow with the corpus.
+const CHUNK: usize = 1024;
+
+/// Everything one file yielded. A stage that failed leaves the later ones `None`.
+#[derive(Debug)]
+pub struct Processed {
+    pub input: Option<InputFile>,
+    pub parsed: Option<Parsed>,
+    pub article: Option<Article>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A record's JSON Lines bytes and its similarity sketch, made in the
+/// parallel stage.
+type Spilled = (Vec<u8>, Sketch);
+
+pub struct Corpus {
+    /// The records, in release order (published, nulls last; then id).
+    pub store: Store,
+    /// Sorted by file, line, column, rule.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of article files examined.
+    pub files: usize,
+    pub sources: Sources,
+}
+
+impl Corpus {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Discovers and processes every article under `root`; `extra` inputs
+/// (dataset.toml) join the sources digest.
+pub fn load_dir(
+    root: &Path,
+    limits: &Limits,
+    extra: &[InputFile],
+    shard: Option<Shard>,
+    cache: Option<ParseCache>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Corpus> {
+    let found = discover::discover(root, limits)?;
+    let total = found.articles.len();
+    let mut corpus = load_entries(&found.articles, limits, extra, shard, cache, &|n| {
+        progress(n, total)
+    })?;
+    // Findings about the folder itself belong to one shard, the first.
+    if shard.is_none_or(|s| s.k == 0) {
+        corpus.diagnostics.extend(found.diagnostics);
+    }
+    diagnostic::sort(&mut corpus.diagnostics);
+    Ok(corpus)
+}
+
+/// `cache`, when given, is consulted for files seen before and filled with
+/// the rest (only for whole-corpus runs: a shard parses part of each file
+/// set, and its results are not what a whole run would cache).
+pub fn load_entries(
+    entries: &[Entry],
+    limits: &Limits,
+    extra: &[InputFile],
+    shard: Option<Shard>,
+    cache: Option<ParseCache>,
+    progress: &dyn Fn(usize),
+) -> Result<Corpus> {
+    let mut cache = cache.filter(|_| shard.is_none());
+    // Fail on a broken embedded schema once, up front, not once per file.
+    schema::validator()?;
+    let mut store = Store::new()?;
+    let mut diagnostics = Vec::new();
+    let mut fingerprints = Vec::new();
+    let mut digest = SourcesDigest::new(extra);
+    let mut done = 0;
+    for chunk in entries.chunks(CHUNK) {
+        let shared = cache.as_ref();
+        let results: Vec<(Processed, Option<Spilled>, Option<Lookup>)> = chunk
+            .par_iter()
+            .map(|e| process_file_cached(e, limits, shard, shared))
+            .collect();
+        for ((n, entry), (p, extra, lookup)) in chunk.iter().enumerate().zip(results) {
+            if let (Some(c), Some(lookup)) = (cache.as_mut(), lookup) {
+                match lookup {
+                    Lookup::Hit(key) => c.mark_used(key),
+                    Lookup::Miss(key) => {
+                        let entry = crate::pipeline::cache::Entry {
+                            record: extra.clone(),
+                            diagnostics: p.diagnostics.clone(),
+                        };
+                        if c.put(key, &entry).is_err() {
+                            // A full disk or a lost folder: go on without it.
+                            cache = None;
+                        }
+                    }
+                }
+            }
+            let display = entry.shown();
+            diagnostics.extend(p.diagnostics.into_iter().map(|mut d| {
+                if d.file == entry.rel {
+                    d.file = display.to_string();
+                }
+                d
+            }));
+            if let Some(input) = &p.input {
+                digest.add(input);
+            }
+            if let (Some(article), Some((json, sketch))) = (&p.article, extra) {
+                let record = store.push(article, &json)? as u32;
+                fingerprints.push(Fingerprint {
+                    source: prefix128(&article.source_sha256),
+                    text: prefix128(&article.text_sha256),
+                    id: article.id.as_u64(),
+                    sketch,
+                    record,
+                    name: (done + n) as u32,
+                });
+            }
+        }
+        progress(chunk.len());
+        done += chunk.len();
+    }
+    // A shard sees part of the corpus: `merge` runs the cross-file checks
+    // over all of it.
+    if shard.is_none() {
+        diagnostics.extend(timings::time(Stage::CrossFile, || {
+            let names: Vec<&str> = entries.iter().map(Entry::shown).collect();
+            crate::check::across::across(&fingerprints, &names, &mut store, limits)
+        })?);
+    }
+    store.finish()?;
+    if let Some(c) = cache {
+        c.finish();
+    }
+    diagnostic::sort(&mut diagnostics);
+    Ok(Corpus {
+        store,
+        diagnostics,
+        files: entries.len(),
+        sources: digest.finish(),
+    })
+}
+
+/// Whether a file's result came from the cache, by its cache key.
+enum Lookup {
+    Hit(u128),
+    Miss(u128),
+}
+
+/// A record's spill bytes and sketch, computed in the parallel stage.
+fn spill(p: &Processed) -> Option<Spilled> {
+    p.article.as_ref().map(|a| {
+        timings::time(Stage::Serialize, || {
+            let json = serde_json::to_vec(a).expect("records serialize");
+            (json, similarity::sketch(&a.body))
+        })
+    })
+}
+
+/// [`process_file`], answered from `cache` when it holds this path and
+/// content: the file is still read and hashed (that is how it is known to
+/// be unchanged), but not parsed.
+fn process_file_cached(
+    entry: &Entry,
+    limits: &Limits,
+    shard: Option<Shard>,
+    cache: Option<&ParseCache>,
+) -> (Processed, Option<Spilled>, Option<Lookup>) {
+    let plain = || {
+        let p = process_file(entry, limits, shard);
+        let s = spill(&p);
+        (p, s, None)
+    };
+    let Some(cache) = cache else {
+        return plain();
+    };
+    let bytes = match timings::time(Stage::Read, || {
+        read_capped(&entry.path(), limits.max_file_bytes)
+    }) {
+        Ok(Some(bytes)) => bytes,
+        // Too large or unreadable: the plain path says so.
+        _ => return plain(),
+    };
+    let sha = timings::time(Stage::Read, || sha256_hex(&bytes));
+    let key = cache.key(&entry.rel, &sha);
+    let input = InputFile {
+        path: entry.rel.clone(),
+        bytes: bytes.len() as u64,
+        sha256: sha,
+    };
+    if let Some(hit) = cache.get(key) {
+        let article = match &hit.record {
+            Some((json, _)) => serde_json::from_slice::<Article>(json).ok(),
+            None => None,
+        };
+        if article.is_some() == hit.record.is_some() {
+            let p = Processed {
+                input: Some(input),
+                parsed: None,
+                article,
+                diagnostics: hit.diagnostics,
+            };
+            return (p, hit.record, Some(Lookup::Hit(key)));
+        }
+    }
+    let p = process_hashed(&entry.rel, &bytes, input, limits, None);
+    let s = spill(&p);
+    (p, s, Some(Lookup::Miss(key)))
+}
+
+pub fn process_file(entry: &Entry, limits: &Limits, shard: Option<Shard>) -> Processed {
+    // A file that cannot be read has no id; its findings go to the shard
+    // its path falls in.
+    let mine = || shard.is_none_or(|s| s.owns_path(&entry.rel));
+    let mut p = match timings::time(Stage::Read, || read_capped(&entry.path(), limits.max_file_bytes)) {
+        Ok(Some(bytes)) => return process_sharded(&entry.rel, &bytes, limits, shard),
+        Ok(None) => failed(
+            Diagnostic::new(
+                &entry.rel,
+                Rule::FileTooLarge,
+                format!("the file is larger than the limit of {} bytes", limits.max_file_bytes),
+            )
+            .help("an article this large is probably not one article; split it, or raise limits.max_file_bytes in dataset.toml"),
+        ),
+        Err(e) => failed(
+            Diagnostic::new(&entry.rel, Rule::UnreadableFile, format!("cannot read the file: {e}"))
+                .help("check the file's permissions"),
+        ),
+    };
+    if !mine() {
+        p.diagnostics.clear();
+    }
+    p
+}
+
+fn failed(d: Diagnostic) -> Processed {
+    Processed {
+        input: None,
+        parsed: None,
+        article: None,
+        diagnostics: vec![d],
+    }
+}
+
+/// Reads at most `limit` bytes; `None` when the file is larger, so a huge
+/// file is never read whole.
+fn read_capped(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > limit {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
+    process_sharded(rel, bytes, limits, None)
+}
+
+/// Every shard reads and canonicalises every file (so each knows every id
+/// and the digest of all the sources), and parses only the files whose id
+/// falls in it.
+fn process_sharded(rel: &str, bytes: &[u8], limits: &Limits, shard: Option<Shard>) -> Processed {
+    let input = InputFile {
+        path: rel.to_string(),
+        bytes: bytes.len() as u64,
+        sha256: timings::time(Stage::Read, || sha256_hex(bytes)),
+    };
+    process_hashed(rel, bytes, input, limits, shard)
+}
+
+/// The rest of [`process_sharded`], for bytes already hashed into `input`.
+fn process_hashed(
+    rel: &str,
+    bytes: &[u8],
+    input: InputFile,
+    limits: &Limits,
+    shard: Option<Shard>,
+) -> Processed {
+    let input = Some(input);
+    let source = match timings::time(Stage::Canonicalize, || source::read(rel, bytes)) {
+        Ok(s) => s,
+        Err(d) => {
+            let mut p = Processed {
+                input,
+                ..failed(*d)
+            };
+            if shard.is_some_and(|s| !s.owns_path(rel)) {
+                p.diagnostics.clear();
+            }
+            return p;
+        }
+    };
+    if shard.is_some_and(|s| !s.owns_id(source.id)) {
+        return Processed {
+            input,
+            parsed: None,
+            article: None,
+            diagnostics: Vec::new(),
+        };
+    }
+    let options = parse::Options {
+        date_order: limits.date_order,
+    };
+    let parsed = timings::time(Stage::Parse, || parse::parse(&source, &options));
+    let article = timings::time(Stage::Parse, || Article::new(&source, &parsed));
+    let mut diagnostics = parsed.diagnostics.clone();
+    diagnostics.extend(timings::time(Stage::Check, || {
+        crate::check::per_article::article(&source, &parsed, &article, limits)
+    }));
+    match timings::time(Stage::Schema, || schema::check(&article)) {
+        Ok(d) => diagnostics.extend(d),
+        Err(e) => diagnostics.push(Diagnostic::new(rel, Rule::SchemaViolation, e.to_string())),
+    }
+    Processed {
+        input,
+        parsed: Some(parsed),
+        article: Some(article),
+        diagnostics,
+    }
+}

@@ -1,0 +1,117 @@
+//! Records spilled to disk: each article is serialised once (the bytes that
+//! become its line of `articles.jsonl`) into an anonymous temporary file, and
+//! only a small sort key stays in memory. Memory stays flat however large
+//! the bodies are, and the release is written by reading records back in
+//! release order.
+
+use super::article::{Article, Order};
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
+
+/// How errors name the store's anonymous file.
+const SPILL: &str = "the record spill file (a temporary file)";
+
+/// Where one record lies in the spill file, and what it sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub order: Order,
+    pub offset: u64,
+    pub len: u32,
+}
+
+pub struct Store {
+    writer: Option<BufWriter<File>>,
+    file: File,
+    end: u64,
+    keys: Vec<Key>,
+}
+
+impl Store {
+    pub fn new() -> Result<Self> {
+        let file = tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let writer =
+            BufWriter::with_capacity(1 << 20, file.try_clone().map_err(|e| Error::io(SPILL, e))?);
+        Ok(Store {
+            writer: Some(writer),
+            file,
+            end: 0,
+            keys: Vec::new(),
+        })
+    }
+
+    /// Appends a record (its JSON Lines bytes, without the newline); returns its index.
+    pub fn push(&mut self, article: &Article, json: &[u8]) -> Result<usize> {
+        let w = self.writer.as_mut().expect("store is open for writing");
+        w.write_all(json).map_err(|e| Error::io(SPILL, e))?;
+        let key = Key {
+            order: article.order(),
+            offset: self.end,
+            len: json.len() as u32,
+        };
+        self.end += json.len() as u64;
+        self.keys.push(key);
+        Ok(self.keys.len() - 1)
+    }
+
+    /// Ends writing and puts the records in release order (published, nulls
+    /// last; then id). Indices handed out by `push` refer to insertion order
+    /// and must be resolved with `get_inserted` before this call.
+    pub fn finish(&mut self) -> Result<()> {
+        if let Some(mut w) = self.writer.take() {
+            w.flush().map_err(|e| Error::io(SPILL, e))?;
+        }
+        self.keys.sort_unstable_by_key(|k| (k.order, k.offset));
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if let Some(w) = self.writer.as_mut() {
+            w.flush().map_err(|e| Error::io(SPILL, e))?;
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn read(&self, key: &Key) -> Result<Vec<u8>> {
+        let mut buf = vec![0; key.len as usize];
+        self.file
+            .read_exact_at(&mut buf, key.offset)
+            .map_err(|e| Error::io(SPILL, e))?;
+        Ok(buf)
+    }
+
+    /// The JSON Lines bytes of the `i`th record (release order after `finish`).
+    pub fn raw(&self, i: usize) -> Result<Vec<u8>> {
+        self.read(&self.keys[i])
+    }
+
+    pub fn get(&self, i: usize) -> Result<Article> {
+        serde_json::from_slice(&self.raw(i)?).map_err(crate::error::json(SPILL))
+    }
+
+    /// Reads a record by insertion index while still writing (for checks
+    /// that compare two records' bodies).
+    pub fn get_inserted(&mut self, i: usize) -> Result<Article> {
+        self.flush()?;
+        let key = self.keys[i];
+        serde_json::from_slice(&self.read(&key)?).map_err(crate::error::json(SPILL))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Result<Article>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Every record, in memory: for small corpora and for diffs.
+    pub fn to_vec(&self) -> Result<Vec<Article>> {
+        self.iter().collect()
+    }
+}

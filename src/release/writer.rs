@@ -1,0 +1,301 @@
+//! The files of `dist/<version>/`, streamed into a folder: every record is
+//! read back from the store once, in release order, and written to the CSV,
+//! JSON and JSON Lines files together, each hashed as it is written (nothing
+//! is hashed twice, and no file is held in memory). [`crate::dist::folder`] decides
+//! whether the folder becomes a release.
+
+use super::layout::{
+    BuilderEntry, FileEntry, Manifest, SourcesEntry, CARD, CHANGES, CHART, CITATION, CROISSANT,
+    CSV, DATAPACKAGE, JSON, JSONL, MANIFEST, PARQUET, SCHEMA, SUMS,
+};
+use super::metadata;
+use super::parquet::ParquetSink;
+use super::policy::VersionPolicy;
+use crate::config::DatasetConfig;
+use crate::error::{json, Error, Result};
+use crate::input::digest::{hex, sha256_hex};
+use crate::input::id::ID_RULE;
+use crate::input::sources::Sources;
+use crate::record::schema;
+use crate::record::store::Store;
+use crate::record::Article;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Hashes and counts what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+struct Output {
+    name: &'static str,
+    path: std::path::PathBuf,
+    w: Hashing<BufWriter<File>>,
+}
+
+impl Output {
+    fn create(dir: &Path, name: &'static str) -> Result<Self> {
+        let path = dir.join(name);
+        let file = File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Output {
+            name,
+            path,
+            w: Hashing {
+                inner: BufWriter::with_capacity(1 << 20, file),
+                hasher: Sha256::new(),
+                bytes: 0,
+            },
+        })
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        self.w
+            .write_all(bytes)
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Flushes and syncs; the entry the manifest lists.
+    fn finish(self) -> Result<FileEntry> {
+        let Output { name, path, w } = self;
+        let Hashing {
+            inner,
+            hasher,
+            bytes,
+        } = w;
+        let file = inner
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        Ok(FileEntry {
+            path: name.to_string(),
+            bytes,
+            sha256: hex(&hasher.finalize()),
+        })
+    }
+}
+
+fn write_whole(dir: &Path, name: &'static str, bytes: &[u8]) -> Result<FileEntry> {
+    let mut out = Output::create(dir, name)?;
+    out.put(bytes)?;
+    out.finish()
+}
+
+/// A CSV writer set up as every release writes: RFC 4180 with LF line ends
+/// (polars reads CR-only files as empty and some tools mishandle CRLF inside
+/// quoted fields); null is an empty cell, which is unambiguous because every
+/// string field is non-empty when present.
+fn csv_writer_builder() -> csv::WriterBuilder {
+    let mut b = csv::WriterBuilder::new();
+    b.terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary);
+    b
+}
+
+fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv_writer_builder().from_writer(w)
+}
+
+/// A CSV error, which can only come from rendering a record into memory.
+fn csv_err(source: csv::Error) -> Error {
+    Error::Csv {
+        path: CSV.into(),
+        source,
+    }
+}
+
+const WRITE_CHUNK: usize = 4096;
+
+/// One record's bytes in each output format.
+struct Rendered {
+    csv: Vec<u8>,
+    /// Pretty JSON indented one level, as an element of the array.
+    json: Vec<u8>,
+    jsonl: Vec<u8>,
+    article: Article,
+}
+
+fn render_one(store: &Store, i: usize) -> Result<Rendered> {
+    let raw = store.raw(i)?;
+    let article: Article = serde_json::from_slice(&raw).map_err(json(JSONL))?;
+    // The header is written once, before the first record.
+    let mut csv = csv_writer_builder()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    csv.serialize(&article).map_err(csv_err)?;
+    let csv = csv
+        .into_inner()
+        .map_err(|e| csv_err(e.into_error().into()))?;
+    // The bytes serde_json's pretty printer gives for a whole array: each
+    // element indented by one level.
+    let pretty = serde_json::to_vec_pretty(&article).map_err(json(JSON))?;
+    let mut json = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    for (k, line) in pretty.split(|&b| b == b'\n').enumerate() {
+        if k > 0 {
+            json.extend_from_slice(b"\n  ");
+        }
+        json.extend_from_slice(line);
+    }
+    Ok(Rendered {
+        csv,
+        json,
+        jsonl: raw,
+        article,
+    })
+}
+
+/// Writes every file of release `version` into `dir` (which must exist and
+/// be empty). Returns the entries of SHA256SUMS, sorted by name.
+pub fn write(
+    dir: &Path,
+    config: &DatasetConfig,
+    version: &str,
+    store: &Store,
+    sources: &Sources,
+    changes: &str,
+    policy: &VersionPolicy,
+) -> Result<Vec<FileEntry>> {
+    let mut files = vec![
+        write_whole(dir, CHANGES, changes.as_bytes())?,
+        write_whole(dir, SCHEMA, schema::TEXT.as_bytes())?,
+    ];
+
+    let mut csv_out = Output::create(dir, CSV)?;
+    let mut json_out = Output::create(dir, JSON)?;
+    let mut jsonl_out = Output::create(dir, JSONL)?;
+    let parquet_out = Output::create(dir, PARQUET)?;
+    let Output {
+        name: parquet_name,
+        path: parquet_path,
+        w: parquet_w,
+    } = parquet_out;
+    let mut parquet = ParquetSink::new(parquet_w, WRITE_CHUNK)?;
+    let mut stats = crate::release::stats::Collector::default();
+    {
+        let mut header = csv_writer(Vec::new());
+        header
+            .write_record(crate::record::FIELDS)
+            .map_err(csv_err)?;
+        csv_out.put(
+            &header
+                .into_inner()
+                .map_err(|e| csv_err(e.into_error().into()))?,
+        )?;
+        if store.is_empty() {
+            json_out.put(b"[]")?;
+        }
+        // Records are read and serialised in parallel, a chunk at a time,
+        // and written in order: the bytes do not depend on thread count.
+        for start in (0..store.len()).step_by(WRITE_CHUNK) {
+            let end = (start + WRITE_CHUNK).min(store.len());
+            let rendered: Vec<Result<Rendered>> = (start..end)
+                .into_par_iter()
+                .map(|i| render_one(store, i))
+                .collect();
+            let rendered = rendered.into_iter().collect::<Result<Vec<_>>>()?;
+            for (i, r) in (start..end).zip(&rendered) {
+                csv_out.put(&r.csv)?;
+                json_out.put(if i == 0 { b"[\n  " } else { b",\n  " })?;
+                json_out.put(&r.json)?;
+                jsonl_out.put(&r.jsonl)?;
+                jsonl_out.put(b"\n")?;
+                stats.add(&r.article);
+            }
+            // One chunk is one Parquet row group: its bounds depend only on
+            // the record count.
+            parquet.write(rendered.iter().map(|r| &r.article))?;
+        }
+        if !store.is_empty() {
+            json_out.put(b"\n]")?;
+        }
+        json_out.put(b"\n")?;
+    }
+    files.push(csv_out.finish()?);
+    files.push(json_out.finish()?);
+    files.push(jsonl_out.finish()?);
+    files.push(
+        Output {
+            name: parquet_name,
+            path: parquet_path,
+            w: parquet.finish()?,
+        }
+        .finish()?,
+    );
+    let stats = stats.finish();
+    files.push(write_whole(
+        dir,
+        CHART,
+        crate::release::chart::svg(&stats, &config.title)?.as_bytes(),
+    )?);
+    files.push(write_whole(
+        dir,
+        DATAPACKAGE,
+        metadata::datapackage(config, version, &files)?.as_bytes(),
+    )?);
+    files.push(write_whole(
+        dir,
+        CITATION,
+        metadata::citation(config, version).as_bytes(),
+    )?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.push(write_whole(
+        dir,
+        CARD,
+        crate::release::card::card(config, version, &stats, &files)?.as_bytes(),
+    )?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.push(write_whole(
+        dir,
+        CROISSANT,
+        metadata::croissant(config, version, &files)?.as_bytes(),
+    )?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let manifest = Manifest {
+        name: config.name.clone(),
+        title: config.title.clone(),
+        version: version.to_string(),
+        license: config.license.clone(),
+        license_note: config.license_note.clone(),
+        builder: BuilderEntry {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: crate::config::BUILDER_VERSION.into(),
+        },
+        id_rule: ID_RULE,
+        record_count: store.len(),
+        version_policy: policy.clone(),
+        sort_order: "published ascending with nulls last, then id".into(),
+        schema_sha256: sha256_hex(schema::TEXT.as_bytes()),
+        sources: SourcesEntry {
+            files: sources.files,
+            bytes: sources.bytes,
+            sha256: sources.sha256.clone(),
+        },
+        files: files.clone(),
+    };
+    files.push(write_whole(dir, MANIFEST, &manifest.to_bytes()?)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let sums: String = files
+        .iter()
+        .map(|f| format!("{}  {}\n", f.sha256, f.path))
+        .collect();
+    write_whole(dir, SUMS, sums.as_bytes())?;
+    Ok(files)
+}

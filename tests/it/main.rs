@@ -1,0 +1,17 @@
+//! The integration tests, as one binary (it links the library once): each
+//! module reads like a user session against the built `newscorpus` binary
+//! or the library's small public API (the xsv and ripgrep shape).
+
+mod against;
+mod architecture;
+mod build;
+mod cache;
+mod common;
+mod ecosystem;
+mod errors;
+mod lifecycle;
+mod no_panic;
+mod parser_fixtures;
+mod schema;
+mod seeds;
+mod validate;

@@ -1,0 +1,101 @@
+//! The parser against fixture corpora written for it: date lines as sites
+//! print them (tests/fixtures/datelines.tsv) and whole articles in the styles
+//! of different kinds of sites (tests/fixtures/articles/). Both report their
+//! accuracy and fail below 100%.
+
+use crate::common;
+
+use newscorpus::check_file as process_bytes;
+use newscorpus::Limits;
+use newscorpus::Rule;
+
+const BODY: &str = "The Kremlin said on Saturday that Russia had no plans to attack Ukraine, \
+                    and that troop movements inside its own territory were nobody else's concern.";
+
+/// What the parser made of one date line, in the fixture's notation.
+fn observed(line: &str) -> String {
+    let text = format!("{line}\n\n{BODY}\n");
+    let p = process_bytes("x.txt", text.as_bytes(), &Limits::default());
+    let rules: Vec<Rule> = p.diagnostics.iter().map(|d| d.rule).collect();
+    if rules.contains(&Rule::DateInvalid) {
+        return "invalid".into();
+    }
+    if rules.contains(&Rule::DateAmbiguous) {
+        return "ambiguous".into();
+    }
+    let Some(a) = p.article else {
+        return "no record".into();
+    };
+    match (&a.published, &a.published_time, &a.timezone) {
+        (None, _, _) => "none".into(),
+        (Some(d), None, _) => d.clone(),
+        (Some(d), Some(t), None) => format!("{d} {t}"),
+        (Some(d), Some(t), Some(z)) => format!("{d} {t} {z}"),
+    }
+}
+
+#[test]
+fn date_lines() {
+    let tsv = std::fs::read_to_string(common::repo().join("tests/fixtures/datelines.tsv")).unwrap();
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for row in tsv.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let (input, expected, note) = (cols[0], cols[1], cols[2]);
+        total += 1;
+        let got = observed(input);
+        if got != expected {
+            failures.push(format!(
+                "{input:?} ({note}): expected {expected}, got {got}"
+            ));
+        }
+    }
+    assert!(total >= 300, "the fixture holds {total} examples");
+    let right = total - failures.len();
+    eprintln!(
+        "date lines: {right}/{total} right ({:.1}%)",
+        100.0 * right as f64 / total as f64
+    );
+    assert!(
+        failures.is_empty(),
+        "{} wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn articles_in_the_styles_of_many_sites() {
+    let dir = common::repo().join("tests/fixtures/articles");
+    let expected: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    assert!(expected.len() >= 40);
+    let fields = ["published", "published_time", "timezone", "title", "body"];
+    let mut right = [0usize; 5];
+    let mut failures = Vec::new();
+    for e in &expected {
+        let name = e["file"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let p = process_bytes(name, &bytes, &Limits::default());
+        let a = serde_json::to_value(p.article.expect("parses")).unwrap();
+        for (i, f) in fields.iter().enumerate() {
+            if a[f] == e[f] {
+                right[i] += 1;
+            } else {
+                failures.push(format!(
+                    "{name} {f}:\n  expected {}\n  got      {}",
+                    e[f], a[f]
+                ));
+            }
+        }
+    }
+    for (f, r) in fields.iter().zip(right) {
+        eprintln!("articles: {f} right in {r}/{}", expected.len());
+    }
+    assert!(
+        failures.is_empty(),
+        "{} wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
