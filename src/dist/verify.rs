@@ -7,7 +7,7 @@ use super::folder::Dist;
 use crate::error::{Error, Result};
 use crate::input::digest::sha256_hex;
 use crate::record::{Article, ArticleId};
-use crate::release::layout::{CSV, JSON, JSONL, MANIFEST, SUMS};
+use crate::release::layout::{Manifest, CSV, JSON, JSONL, MANIFEST, SUMS};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
@@ -38,35 +38,35 @@ pub fn verify(dir: &Path) -> Result<Vec<String>> {
 
     // manifest.json first: it is the second opinion that tells a wrong
     // file from a wrong line of SHA256SUMS.
-    let manifest: Option<serde_json::Value> = match read(MANIFEST) {
+    let manifest: Option<Manifest> = match read(MANIFEST) {
         Err(e) => {
             problems.push(format!("{MANIFEST}: cannot read: {e}"));
             None
         }
-        Ok(b) => match serde_json::from_slice(&b) {
-            Ok(v) => Some(v),
+        Ok(b) => match Manifest::from_bytes(&dir.join(MANIFEST), &b) {
+            Ok(m) => Some(m),
             Err(e) => {
-                problems.push(format!("{MANIFEST}: not JSON: {e}"));
+                problems.push(format!("{MANIFEST}: not a manifest: {e}"));
                 None
             }
         },
     };
     let mut manifested: BTreeMap<String, String> = BTreeMap::new();
     if let Some(m) = &manifest {
-        for f in m["files"].as_array().into_iter().flatten() {
-            let name = f["path"].as_str().unwrap_or("").to_string();
+        for f in &m.files {
+            let name = f.path.clone();
             match read(&name) {
                 Ok(b) => {
-                    if f["bytes"].as_u64() != Some(b.len() as u64) {
+                    if f.bytes != b.len() as u64 {
                         problems.push(format!("{name}: size differs from {MANIFEST}"));
                     }
-                    if f["sha256"].as_str() != Some(sha256_hex(&b).as_str()) {
+                    if f.sha256 != sha256_hex(&b) {
                         problems.push(format!("{name}: sha256 differs from {MANIFEST}"));
                     }
                 }
                 Err(_) => problems.push(format!("{MANIFEST}: lists `{name}`, which is missing")),
             }
-            manifested.insert(name, f["sha256"].as_str().unwrap_or("").to_string());
+            manifested.insert(name, f.sha256.clone());
         }
     }
 
@@ -140,7 +140,7 @@ pub fn verify(dir: &Path) -> Result<Vec<String>> {
         compare_records(JSONL, l, CSV, c, &mut problems);
     }
     if let (Some(m), Some(l)) = (&manifest, &jsonl) {
-        if m["record_count"].as_u64() != Some(l.len() as u64) {
+        if m.record_count != l.len() {
             problems.push(format!(
                 "{MANIFEST}: record_count is not the number of records in {JSONL}"
             ));
