@@ -54,6 +54,17 @@ const GENERIC_LIMITATIONS: &[&str] = &[
     "Exact duplicate sources are refused; near duplicates (syndicated copies of one wire story) are reported to maintainers but may remain as separate records.",
 ];
 
+/// The card's `datasets` config name: the dataset, the version and the
+/// first 16 hex digits of the Parquet file's SHA-256, so no two releases
+/// with different rows share one.
+fn config_name(config: &DatasetConfig, version: &str, files: &[FileEntry]) -> String {
+    let digest = files
+        .iter()
+        .find(|f| f.path == crate::release::layout::PARQUET)
+        .map_or("", |f| crate::input::digest::short(&f.sha256));
+    format!("{}-{version}-{digest}", config.name)
+}
+
 /// Writes the card. `files` are the release files written before it.
 pub fn card(
     config: &DatasetConfig,
@@ -97,7 +108,15 @@ pub fn card(
             let _ = writeln!(o, "- {}", yaml_str(k));
         }
     }
-    o.push_str("configs:\n- config_name: \"default\"\n  data_files:\n  - split: \"train\"\n");
+    // `datasets` caches a folder's table by the folder's name (a version,
+    // the same for every corpus), the config name and the configs text: a
+    // config name of its own per dataset, version and content keeps two
+    // releases at `a/1.0.0` and `b/1.0.0`, or a rebuild in place, apart.
+    let _ = writeln!(
+        o,
+        "configs:\n- config_name: {}\n  data_files:\n  - split: \"train\"",
+        yaml_str(&config_name(config, version, files))
+    );
     let _ = writeln!(o, "    path: {}", yaml_str(crate::release::layout::PARQUET));
     o.push_str("---\n\n");
 
@@ -306,14 +325,21 @@ pub fn card(
         "```python\n# client: duckdb (CSV)\nimport duckdb\n\narticles = duckdb.sql(\n    \"SELECT * FROM read_csv_auto('{}', header = true, \"\n    \"columns = {{{columns}}})\"\n)\n```\n",
         crate::release::layout::CSV
     );
-    o.push_str(
+    let _ = write!(
+        o,
         "```python\n# client: datasets (this folder)\nimport pathlib\n\n\
          from datasets import load_dataset\n\n\
          # The path of this folder (`datasets` names the dataset after it).\n\
          articles = load_dataset(str(pathlib.Path(\".\").resolve()), split=\"train\")\n```\n\n\
+         `datasets` caches what it loads; the config name above (dataset, version and a \
+         digest of the rows) keeps releases apart. To load by path with no cache at all:\n\n\
+         ```python\n# client: datasets (no cache)\nimport pyarrow.parquet as pq\n\
+         from datasets import Dataset\n\n\
+         articles = Dataset(pq.read_table(\"{}\"))\n```\n\n\
          `datapackage.json` describes the CSV and JSON Lines files for Frictionless \
          (`frictionless validate datapackage.json`), and `croissant.json` describes the \
          release for Croissant-aware tools (`mlcroissant`).\n\n",
+        crate::release::layout::PARQUET
     );
 
     o.push_str("## License\n\n");

@@ -120,7 +120,17 @@ fn the_card_warns_spreadsheet_users_and_explains_loading() {
     let (version, dir) = common::newest_release();
     let card = fs::read_to_string(dir.join("README.md")).unwrap();
     assert!(card.starts_with("---\n"), "Hugging Face front matter first");
-    assert!(card.contains("configs:\n- config_name: \"default\""));
+    // A config name of the dataset's own, with the version and the Parquet
+    // file's digest: `datasets` caches by it, so two releases never share one.
+    let parquet = common::sha256_hex(&fs::read(dir.join("articles.parquet")).unwrap());
+    assert!(
+        card.contains(&format!(
+            "configs:\n- config_name: \"kremlin-denials-{version}-{}\"\n",
+            &parquet[..16]
+        )),
+        "{card}"
+    );
+    assert!(card.contains("# client: datasets (no cache)"));
     assert!(card.contains("Formula injection"));
     for client in ["pandas", "polars", "duckdb", "datasets"] {
         assert!(card.contains(&format!("# client: {client}")), "{client}");

@@ -3,13 +3,18 @@ and check that each yields exactly the records of articles.json, with the
 schema's types.
 
     python interop.py RELEASE_DIR [--hostile]
+    python interop.py a/1.0.0 b/1.0.0 --same-process
 
 The loads are the release card's own examples (README.md, each python block
 headed `# client: ...`), run in the release folder, so the card is proven
 true for every release. Then `frictionless validate datapackage.json` must
 report valid and `mlcroissant` must load croissant.json and its records.
 With --hostile the release must actually hold the hostile values the
-generator plants (else the suite would prove nothing).
+generator plants (else the suite would prove nothing). With --same-process,
+releases in folders of the same name are loaded one after the other in one
+process with one cache, as a researcher comparing two corpora would: a client
+that answers from a cache keyed by folder name gives the first release's rows
+for the second, and fails.
 
 A failure names the client, the record and the field. Exits 1 on any failure.
 """
@@ -34,6 +39,7 @@ REQUIRED = [
     "duckdb (Parquet)",
     "duckdb (CSV)",
     "datasets (this folder)",
+    "datasets (no cache)",
 ]
 
 failures = []
@@ -182,8 +188,10 @@ def run_card(release, expected, fields, kinds):
         except Exception as e:  # a failing example is a finding, not a crash
             fail(client, f"the card's example raised {type(e).__name__}: {e}")
             continue
+        before = len(failures)
         compare(client, expected, fields, kinds, obj)
-        print(f"ok   {client}: {len(expected)} records")
+        if len(failures) == before:
+            print(f"ok   {client}: {len(expected)} records")
 
 
 def run_frictionless(release):
@@ -266,14 +274,9 @@ def check_hostile(expected):
             fail("hostile corpus", f"the release holds no {what}; the generator or the parser changed")
 
 
-def main():
-    release = pathlib.Path(sys.argv[1]).resolve()
-    hostile = "--hostile" in sys.argv[2:]
+def check_release(release, hostile=False):
+    """Every client, run in the release folder, agrees with its articles.json."""
     os.chdir(release)
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    # `datasets` writes an Arrow cache; keep it out of the user's home.
-    os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="interop-hf-"))
     fields, kinds = load_schema(release)
     expected = json.loads((release / "articles.json").read_text(encoding="utf-8"))
     if hostile:
@@ -281,10 +284,52 @@ def main():
     run_card(release, expected, fields, kinds)
     run_frictionless(release)
     run_croissant(release, expected, fields, kinds)
+    return expected
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    hostile = "--hostile" in sys.argv[1:]
+    collide = "--same-process" in sys.argv[1:]
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # `datasets` writes an Arrow cache; keep it out of the user's home. With
+    # several releases it is one cache for all, as a researcher has.
+    os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="interop-hf-"))
+    releases = [pathlib.Path(a).resolve() for a in args]
+    if collide:
+        # Releases in folders of the same name (`a/1.0.0`, `b/1.0.0`), one
+        # process, one cache: each client must give each release its own rows,
+        # whatever it cached for the one before.
+        names = {r.name for r in releases}
+        if len(releases) < 2 or len(names) != 1:
+            print("--same-process needs two or more releases in folders of one name", file=sys.stderr)
+            sys.exit(2)
+        ids = []
+        for release in releases:
+            print(f"-- {release}")
+            expected = check_release(release)
+            ids.append([a["id"] for a in expected])
+        if len({tuple(i) for i in ids}) != len(ids):
+            fail("setup", "the releases hold the same records; the test would prove nothing")
+        # A release rebuilt in place: the same path, other rows (a client
+        # caching by path, as DuckDB's file cache or a download cache may).
+        import shutil
+
+        spot = pathlib.Path(tempfile.mkdtemp(prefix="interop-same-path-")) / releases[0].name
+        for release in releases:
+            if spot.exists():
+                shutil.rmtree(spot)
+            shutil.copytree(release, spot)
+            print(f"-- {release} copied to {spot}")
+            check_release(spot)
+    else:
+        for release in releases:
+            expected = check_release(release, hostile)
     if failures:
-        print(f"\n{len(failures)} interoperability failure(s) in {release}", file=sys.stderr)
+        print(f"\n{len(failures)} interoperability failure(s) in {', '.join(map(str, releases))}", file=sys.stderr)
         sys.exit(1)
-    print(f"interoperability: every client agrees with articles.json ({len(expected)} records)")
+    print(f"interoperability: every client agrees with articles.json ({', '.join(map(str, releases))})")
 
 
 if __name__ == "__main__":
