@@ -4,6 +4,7 @@
 mod build;
 mod common;
 mod diff;
+mod eval;
 mod init;
 mod merge;
 mod parse;
@@ -34,6 +35,7 @@ pub enum Command {
     Validate(validate::Args),
     Verify(verify::Args),
     Diff(diff::Args),
+    Eval(eval::Args),
     Synth(synth::Args),
     Merge(merge::Args),
     Stats(stats::Args),
@@ -47,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Validate(a) => validate::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Eval(a) => eval::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Stats(a) => stats::run(a),

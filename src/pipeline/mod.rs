@@ -5,6 +5,7 @@
 
 pub(crate) mod cache;
 pub(crate) mod corpus;
+pub(crate) mod eval;
 pub(crate) mod inputs;
 pub(crate) mod partition;
 pub(crate) mod shard;
