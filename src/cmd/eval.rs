@@ -122,7 +122,10 @@ fn line(o: &mut String, label: &str, s: &Scores) {
 fn text(report: &Report, failures: &[String]) -> String {
     let mut o = String::new();
     for m in &report.misses {
-        let show = |v: &Option<String>| v.as_deref().map_or("none".to_string(), |s| format!("`{s}`"));
+        let show = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("none".to_string(), |s| format!("`{s}`"))
+        };
         let _ = writeln!(
             o,
             "{}: {}: expected {}, got {}; {}",

@@ -8,6 +8,7 @@
 pub mod chrome;
 pub mod dateline;
 pub mod frontmatter;
+pub mod page;
 pub mod paragraphs;
 pub mod text;
 
@@ -131,9 +132,15 @@ pub fn parse(source: &Source, options: &Options) -> Parsed {
         body: Vec::new(),
         block: 0,
         content_lines: 0,
+        page_dump: false,
         diagnostics: Vec::new(),
     };
-    for (idx, raw) in lines.iter().enumerate().skip(body_start) {
+    let mut next = body_start;
+    if let Some(span) = page::find(&lines, body_start) {
+        p.page_header(&lines, body_start, span);
+        next = span.start;
+    }
+    for (idx, raw) in lines.iter().enumerate().skip(next) {
         p.line(idx, idx == body_start, raw);
     }
     p.finish_header(None);
@@ -189,10 +196,103 @@ struct Parser<'a> {
     block: usize,
     /// Non-blank lines seen so far.
     content_lines: usize,
+    /// The text is a page dump: navigation left in the body is dropped too.
+    page_dump: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Parser<'_> {
+    /// A page dump's head, up to the article text: everything above the
+    /// headline is page chrome (but a date line just above it is read), and
+    /// between the headline and the text, date lines, bylines and a
+    /// standfirst are read and the rest (share rows, captions, author boxes)
+    /// dropped.
+    fn page_header(&mut self, lines: &[&str], from: usize, span: page::Span) {
+        /// Date lines are read this many non-blank lines above the headline.
+        const DATE_ABOVE: usize = 4;
+        let above: Vec<usize> = (from..span.headline)
+            .filter(|&i| !lines[i].trim().is_empty())
+            .collect();
+        let near = above.len().saturating_sub(DATE_ABOVE);
+        for (n, &idx) in above.iter().enumerate() {
+            let disk = self.source.disk_line(idx + 1);
+            let cleaned = text::clean_line(lines[idx]);
+            if n >= near && self.date_line(disk, lines[idx], &cleaned) {
+                continue;
+            }
+            self.dropped
+                .push(drop(disk, "before-headline", lines[idx], true));
+        }
+        let raw = lines[span.headline];
+        let headline = text::clean_line(raw);
+        self.set_title(self.source.disk_line(span.headline + 1), &headline, raw);
+        for (idx, &raw) in lines
+            .iter()
+            .enumerate()
+            .take(span.start)
+            .skip(span.headline + 1)
+        {
+            let disk = self.source.disk_line(idx + 1);
+            let cleaned = text::clean_line(raw);
+            let line: &str = &cleaned;
+            if line.is_empty() {
+                self.block += 1;
+                continue;
+            }
+            if self.date_line(disk, raw, line) {
+                continue;
+            }
+            let reason = if BYLINE.is_match(line)
+                || PLACE_BYLINE.is_match(line)
+                || page::is_byline_like(line)
+            {
+                "byline"
+            } else if let Some(rule) = chrome::match_line(line) {
+                rule.name
+            } else if page::is_prose(line) && !page::is_caption(line) {
+                // A standfirst: article text.
+                self.body.push(paragraphs::Line {
+                    line: disk,
+                    block: self.block,
+                    text: line.to_string(),
+                });
+                continue;
+            } else {
+                "page-chrome"
+            };
+            self.dropped
+                .push(drop(disk, reason, raw, reason != "byline"));
+            self.block += 1;
+        }
+        self.in_header = false;
+        self.page_dump = true;
+        self.content_lines = HEADER_WINDOW + 1;
+    }
+
+    /// Reads `line` as a date line if it is one (candidates, and the line
+    /// dropped); false when it is not.
+    fn date_line(&mut self, disk: usize, raw: &str, line: &str) -> bool {
+        let Some(found) = dateline::match_line(line) else {
+            return false;
+        };
+        for f in found {
+            match f {
+                Ok(date) => {
+                    if let Some(d) = weekday_mismatch(self.source, disk, raw, &date) {
+                        self.diagnostics.push(d);
+                    }
+                    self.candidates.push(Candidate { date, line: disk });
+                }
+                Err(msg) => self
+                    .diagnostics
+                    .push(date_invalid(self.source, disk, raw, &msg)),
+            }
+        }
+        self.dropped.push(drop(disk, "dateline", raw, false));
+        self.block += 1;
+        true
+    }
+
     fn line(&mut self, idx: usize, first: bool, raw: &str) {
         let disk = self.source.disk_line(idx + 1);
         let cleaned = text::clean_line(raw);
@@ -258,6 +358,20 @@ impl Parser<'_> {
             self.dropped.push(drop(disk, rule.name, raw, true));
             self.block += 1;
             return;
+        }
+        if self.page_dump && !page::is_prose(line) {
+            let reason = if page::is_caption(line) {
+                Some("caption")
+            } else if page::is_link_like(line) {
+                Some("page-chrome")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                self.dropped.push(drop(disk, reason, raw, true));
+                self.block += 1;
+                return;
+            }
         }
         if let Some((_, t)) = &self.title {
             if !self.repeat_dropped && t.to_lowercase() == line.to_lowercase() {

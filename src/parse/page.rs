@@ -1,0 +1,278 @@
+//! Finding the article in a page dump: what `get_text()`, inscriptis or a
+//! Common Crawl WET record give for a whole page, where the article comes
+//! after menus, link lists, share rows and breadcrumbs.
+//!
+//! Three plain steps, each on cleaned lines: find where the article text
+//! starts (the first prose line with more prose close below it, the
+//! text-density idea of jusText and boilerpipe applied to lines); walk up
+//! from there to the headline (the headline-shaped line that a byline or
+//! date follows, not a caption, menu item, breadcrumb or author box); and
+//! call it a page dump only when what comes before the headline is mostly
+//! navigation. Tidy text (a headline, a date line, paragraphs) is never a
+//! page dump, so it is parsed exactly as before.
+
+use super::text;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Where the article is in a page dump, as indices into the lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub headline: usize,
+    /// The first line of article text (prose) below the headline.
+    pub start: usize,
+}
+
+/// How many lines of prose, among the next [`DENSITY_WINDOW`] non-blank
+/// lines, mark the start of the article text (tried in this order).
+const DENSITY: [usize; 2] = [3, 2];
+const DENSITY_WINDOW: usize = 8;
+/// The headline is looked for among this many non-blank lines above the text.
+const HEADLINE_REACH: usize = 30;
+/// Fewer non-blank lines than this before the headline is a tidy header.
+const MIN_CHROME_LINES: usize = 4;
+
+static BULLET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[*•·▪►+-](?:\s|$)|\d{1,2}\.\s)").unwrap());
+static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:https?://|www\.)\S+$").unwrap());
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"[.!][”"’')]*$"#).unwrap());
+static SENTENCE_BREAK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*\s+[\p{Lu}“"‘']"#).unwrap());
+static ANY_SENTENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*(?:\s|$)"#).unwrap());
+/// A date written in words or numbers, or a relative time: header
+/// furniture, never a headline.
+static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    let month = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?";
+    Regex::new(&format!(
+        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\s+{month}\s+\d{{4}}|\b{month}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b\d+\s*(?:min|mins|minutes|h|hours?|days?)\s+ago\b|\bago$"
+    ))
+    .unwrap()
+});
+static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:by\s+\S|published\b|updated\b|posted\b|last updated\b|written by\b)").unwrap()
+});
+/// A picture's caption or credit.
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|\(AP Photo").unwrap()
+});
+/// Page furniture that can look like a short headline.
+static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:share|view all|add to|increase|decrease|listen|watch|print|email|comments?|follow|subscribe|sign up|log ?in|read more|related|advertisement|close|video|show authors|download pdf|click to|skip to|more)\b|\b(?:follow|editor|reporter|correspondent|columnist)$|\b\d+\s+(?:views|comments|shares|min read|minute read)\b").unwrap()
+});
+/// Separators of breadcrumbs, meta rows and glued menus.
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[|•»>]|\s/\s|\s\+\s").unwrap());
+
+const STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "to", "in", "on", "for", "and", "with", "at", "by", "from", "as", "is",
+    "are", "after", "over", "says", "said", "its", "his", "her", "their", "into", "about",
+];
+
+fn is_bullet(line: &str) -> bool {
+    BULLET.is_match(line)
+}
+
+/// A line of running text: ten words or more ending a sentence, or two
+/// sentences, or long enough to be a paragraph whatever its punctuation.
+/// A lone question is not prose: headlines ask questions too.
+pub fn is_prose(line: &str) -> bool {
+    let words = text::word_count(line);
+    if words < 10 || is_bullet(line) {
+        return false;
+    }
+    words >= 20 || SENTENCE_END.is_match(line) || SENTENCE_BREAK.is_match(line)
+}
+
+/// A menu item, a bare link or a one-to-three-word label.
+pub fn is_link_like(line: &str) -> bool {
+    is_bullet(line)
+        || URL.is_match(line)
+        || (text::word_count(line) <= 3 && !ANY_SENTENCE.is_match(line))
+}
+
+pub fn is_caption(line: &str) -> bool {
+    CAPTION.is_match(line)
+}
+
+pub fn is_date_like(line: &str) -> bool {
+    DATE_LIKE.is_match(line)
+}
+
+pub fn is_byline_like(line: &str) -> bool {
+    BYLINE_START.is_match(line)
+}
+
+/// Could be the headline of a page dump.
+fn headline_candidate(line: &str) -> bool {
+    let words = text::word_count(line);
+    if !(4..=30).contains(&words) || line.chars().count() > 250 || is_prose(line) {
+        return false;
+    }
+    let trimmed = line.trim_end_matches(['"', '\'', '”', '’', ')']);
+    if trimmed.ends_with(['.', ',', ';', ':', '…']) {
+        return false;
+    }
+    let mut letters = line.chars().filter(|c| c.is_alphabetic()).peekable();
+    if letters.peek().is_some() && letters.all(|c| c.is_uppercase()) {
+        return false; // SECTION LABELS, MENU ITEMS
+    }
+    if words >= 8
+        && !line
+            .split_whitespace()
+            .any(|w| STOP_WORDS.contains(&w.to_lowercase().as_str()))
+    {
+        return false; // a glued menu: "World Business Health Travel ..."
+    }
+    !(is_bullet(line)
+        || URL.is_match(line)
+        || is_caption(line)
+        || is_date_like(line)
+        || is_byline_like(line)
+        || FURNITURE.is_match(line)
+        || SEPARATOR.is_match(line))
+}
+
+/// The article in `lines[from..]` when they are a page dump; `None` for
+/// tidy text (then nothing changes).
+pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
+    let cleaned: Vec<std::borrow::Cow<'_, str>> =
+        lines.iter().map(|l| text::clean_line(l.as_ref())).collect();
+    // Non-blank lines, skipping bullets with nothing after them.
+    let nb: Vec<usize> = (from..lines.len())
+        .filter(|&i| {
+            let l = cleaned[i].as_ref();
+            !l.is_empty() && !matches!(l, "*" | "+" | "-" | "•")
+        })
+        .collect();
+    let line = |k: usize| cleaned[nb[k]].as_ref();
+    let start = DENSITY.iter().find_map(|&need| {
+        (0..nb.len()).find(|&k| {
+            is_prose(line(k))
+                && !is_caption(line(k))
+                && (k..nb.len().min(k + DENSITY_WINDOW))
+                    .filter(|&j| is_prose(line(j)))
+                    .count()
+                    >= need
+        })
+    })?;
+    if start < MIN_CHROME_LINES {
+        return None;
+    }
+    // Walk up to the headline: the best-placed candidate, nearest first.
+    let mut best: Option<(i32, usize)> = None;
+    let mut scores: Vec<(usize, i32)> = Vec::new();
+    for k in (start.saturating_sub(HEADLINE_REACH)..start).rev() {
+        let l = line(k);
+        if !headline_candidate(l) {
+            continue;
+        }
+        let mut score = 0;
+        // A byline or a date follows a headline.
+        if (k + 1..start.min(k + DENSITY_WINDOW))
+            .any(|j| is_date_like(line(j)) || is_byline_like(line(j)))
+        {
+            score += 3;
+        }
+        // Navigation, a section label or a breadcrumb comes before it.
+        if k > 0 && (is_link_like(line(k - 1)) || SEPARATOR.is_match(line(k - 1))) {
+            score += 1;
+        }
+        if is_caption(l) || (k + 1 < nb.len() && is_caption(line(k + 1))) {
+            score -= 4;
+        }
+        if text::word_count(l) >= 6 {
+            score += 1;
+        }
+        scores.push((k, score));
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, k));
+        }
+    }
+    let (score, mut headline) = best?;
+    // A standfirst is shaped like a headline and sits just below it.
+    if let Some(&(_, above)) = scores.iter().find(|(k, _)| *k + 1 == headline) {
+        if above >= score {
+            headline -= 1;
+        }
+    }
+    // Only a page dump: what precedes the headline is mostly navigation.
+    let links = (0..headline).filter(|&k| is_link_like(line(k))).count();
+    if links < MIN_CHROME_LINES || links * 10 < headline * 4 {
+        return None;
+    }
+    Some(Span {
+        headline: nb[headline],
+        start: nb[start],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(|l| l.trim().to_string()).collect()
+    }
+
+    const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+
+    #[test]
+    fn tidy_text_is_not_a_page_dump() {
+        let t = lines(&format!(
+            "A headline about the budget talks\n\nPosted: 23 Nov 2021 15:27 GMT\n\n{LEAD}\n\n{LEAD}\n\n{LEAD}\n"
+        ));
+        assert_eq!(find(&t, 0), None);
+    }
+
+    #[test]
+    fn the_article_is_found_below_the_navigation() {
+        let t = lines(&format!(
+            "* World\n* Politics\n* Business\n* Sport\nSearch\nhttps://example.com/a\nClick to copy\n\n\
+             Budget talks resume after a long summer break\n\nBy Jane Doe\nApril 28, 2023\n\
+             A minister speaks to reporters in the capital. (AP Photo/John Smith)\n\n{LEAD}\n\n{LEAD}\n\n{LEAD}\n"
+        ));
+        let span = find(&t, 0).expect("a page dump");
+        assert_eq!(
+            t[span.headline],
+            "Budget talks resume after a long summer break"
+        );
+        assert_eq!(t[span.start], LEAD);
+    }
+
+    #[test]
+    fn prose_before_the_menus_without_more_prose_is_not_the_article() {
+        let t = lines(&format!(
+            "Thank you for visiting example.com. You are using a browser version with limited support for CSS.\n\
+             * Journals\n* Search\n* Log in\n* Subscribe\n\
+             How to fight climate change: a guide to global action\n\
+             By Jane Doe\n\n{LEAD}\n\n{LEAD}\n\n{LEAD}\n"
+        ));
+        let span = find(&t, 0).expect("a page dump");
+        assert_eq!(
+            t[span.headline],
+            "How to fight climate change: a guide to global action"
+        );
+    }
+
+    #[test]
+    fn captions_menus_and_author_boxes_are_not_headlines() {
+        for l in [
+            "Bryan Kohberger (left) enters the courtroom",
+            "DIVE DEEPER (7 MIN)",
+            "My Europe World Business EU Policy Green Next Health Travel",
+            "Assistant Sports Editor Follow",
+            "3304 views 13 mins 0 comments",
+            "Home » News » South Africa",
+            "Published April 26, 2023 2:20pm EDT",
+            "Share current article via Email",
+        ] {
+            assert!(!headline_candidate(l), "{l}");
+        }
+        assert!(headline_candidate(
+            "Mexico's economy grew 1.1% in 1st quarter, 3.8% year on year"
+        ));
+        assert!(headline_candidate(
+            "What is Nato and which countries are in it?"
+        ));
+    }
+}
