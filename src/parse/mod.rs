@@ -217,7 +217,10 @@ impl Parser<'_> {
         for (n, &idx) in above.iter().enumerate() {
             let disk = self.source.disk_line(idx + 1);
             let cleaned = text::clean_line(lines[idx]);
-            if n >= near && self.date_line(disk, lines[idx], &cleaned) {
+            if n >= near
+                && (self.date_line(disk, lines[idx], &cleaned)
+                    || self.word_date(disk, lines[idx], &cleaned))
+            {
                 continue;
             }
             self.dropped
@@ -226,6 +229,7 @@ impl Parser<'_> {
         let raw = lines[span.headline];
         let headline = text::clean_line(raw);
         self.set_title(self.source.disk_line(span.headline + 1), &headline, raw);
+        let mut seen = 0;
         for (idx, &raw) in lines
             .iter()
             .enumerate()
@@ -239,7 +243,27 @@ impl Parser<'_> {
                 self.block += 1;
                 continue;
             }
-            if self.date_line(disk, raw, line) {
+            seen += 1;
+            if self.date_line(disk, raw, line) || self.word_date(disk, raw, line) {
+                continue;
+            }
+            // The line right under the headline, when it reads as text and
+            // not as furniture, is the standfirst: the article's first words.
+            if seen == 1 && line.to_lowercase() == headline.to_lowercase() {
+                self.repeat_dropped = true;
+                self.dropped
+                    .push(drop(disk, "repeated-headline", raw, true));
+                self.block += 1;
+                seen -= 1;
+                continue;
+            }
+            if seen == 1 && page::is_standfirst(line) {
+                self.body.push(paragraphs::Line {
+                    line: disk,
+                    block: self.block,
+                    text: line.to_string(),
+                });
+                self.block += 1;
                 continue;
             }
             let reason = if BYLINE.is_match(line)
@@ -267,6 +291,28 @@ impl Parser<'_> {
         self.in_header = false;
         self.page_dump = true;
         self.content_lines = HEADER_WINDOW + 1;
+    }
+
+    /// In a page dump's header only: a line holding a date in words is a
+    /// date line, whatever else it holds (bylines, agencies, read times).
+    fn word_date(&mut self, disk: usize, raw: &str, line: &str) -> bool {
+        let Some(date) = page::word_date(line) else {
+            return false;
+        };
+        self.candidates.push(Candidate {
+            date: DateLine {
+                label: Label::Plain,
+                value: DateValue::Exact(date),
+                time: None,
+                timezone: None,
+                weekday: None,
+                order_evidence: None,
+            },
+            line: disk,
+        });
+        self.dropped.push(drop(disk, "dateline", raw, false));
+        self.block += 1;
+        true
     }
 
     /// Reads `line` as a date line if it is one (candidates, and the line

@@ -38,6 +38,8 @@ static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:https?://|www\.)
 static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"[.!][”"’')]*$"#).unwrap());
 static SENTENCE_BREAK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*\s+[\p{Lu}“"‘']"#).unwrap());
+static SENTENCE_END_ANY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*$"#).unwrap());
 static ANY_SENTENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*(?:\s|$)"#).unwrap());
 /// A date written in words or numbers, or a relative time: header
@@ -80,7 +82,9 @@ pub fn is_prose(line: &str) -> bool {
     if words < 10 || is_bullet(line) {
         return false;
     }
-    words >= 20 || SENTENCE_END.is_match(line) || SENTENCE_BREAK.is_match(line)
+    // Two short sentences can be a headline ("... in January. Now, it
+    // can't"); a paragraph ends its last sentence or runs longer.
+    words >= 20 || SENTENCE_END.is_match(line) || (words >= 16 && SENTENCE_BREAK.is_match(line))
 }
 
 /// A menu item, a bare link or a one-to-three-word label.
@@ -100,6 +104,69 @@ pub fn is_date_like(line: &str) -> bool {
 
 pub fn is_byline_like(line: &str) -> bool {
     BYLINE_START.is_match(line)
+}
+
+/// A date with the month in words and a four-digit year anywhere in the
+/// line (`Associated Press April 28, 2023 GMT`, `11:00 AM PDT • May 16,
+/// 2024`): read only in a page dump's header, where a line holding one is
+/// furniture. Numeric dates are not read this way: their order needs the
+/// evidence rules of the date-line parser.
+static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    let month = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+    Regex::new(&format!(
+        r"(?i)\b(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{month}\s*,?\s+(\d{{4}})|{month}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}))\b"
+    ))
+    .unwrap()
+});
+
+/// The first date in words in `line`, when it is a real date.
+pub fn word_date(line: &str) -> Option<chrono::NaiveDate> {
+    let c = WORD_DATE.captures(line)?;
+    let month_of = |m: &str| {
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        let m = m.to_lowercase();
+        MONTHS
+            .iter()
+            .position(|p| m.starts_with(p))
+            .map(|i| i as u32 + 1)
+    };
+    let (day, month, year) = match (c.get(1), c.get(2), c.get(3)) {
+        (Some(d), Some(m), Some(y)) => (d.as_str(), m.as_str(), y.as_str()),
+        _ => (c.get(5)?.as_str(), c.get(4)?.as_str(), c.get(6)?.as_str()),
+    };
+    chrono::NaiveDate::from_ymd_opt(year.parse().ok()?, month_of(month)?, day.parse().ok()?)
+}
+
+/// The line under a page dump's headline, read as its standfirst: three
+/// words or more of text, not a caption, a byline, a menu or a meta row.
+pub fn is_standfirst(line: &str) -> bool {
+    let words = text::word_count(line);
+    let stop_words = line
+        .split_whitespace()
+        .filter(|w| {
+            STOP_WORDS.contains(
+                &w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+                    .as_str(),
+            )
+        })
+        .count();
+    // A sentence, however short ("A preventable crisis."), or a phrase that
+    // reads as one: names and labels ("Simone Grogan The West Australian")
+    // have few function words.
+    let reads = (words >= 3 && SENTENCE_END_ANY.is_match(line)) || (words >= 5 && stop_words >= 2);
+    reads
+        && !line.starts_with("...")
+        && !line.starts_with('…')
+        && !(is_bullet(line)
+            || URL.is_match(line)
+            || is_caption(line)
+            || is_date_like(line)
+            || is_byline_like(line)
+            || FURNITURE.is_match(line)
+            || SEPARATOR.is_match(line))
 }
 
 /// Could be the headline of a page dump.
@@ -195,9 +262,14 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
             headline -= 1;
         }
     }
-    // Only a page dump: what precedes the headline is mostly navigation.
-    let links = (0..headline).filter(|&k| is_link_like(line(k))).count();
-    if links < MIN_CHROME_LINES || links * 10 < headline * 4 {
+    // Only a page dump: what precedes the headline is mostly navigation
+    // (empty list bullets, where a menu's icons were, count too).
+    let before: Vec<&str> = (from..nb[headline])
+        .map(|i| cleaned[i].as_ref())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let links = before.iter().filter(|l| is_link_like(l)).count();
+    if links < MIN_CHROME_LINES || links * 10 < before.len() * 4 {
         return None;
     }
     Some(Span {
@@ -274,5 +346,32 @@ mod tests {
         assert!(headline_candidate(
             "What is Nato and which countries are in it?"
         ));
+    }
+
+    #[test]
+    fn dates_in_words_are_read_anywhere_in_a_header_line_and_numbers_never() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        for (line, want) in [
+            ("Associated Press April 28, 2023 GMT", d(2023, 4, 28)),
+            ("11:00 AM PDT • May 16, 2024", d(2024, 5, 16)),
+            ("03 May 2025 4", d(2025, 5, 3)),
+            (
+                "By TPN, in News · 31 Jan 2025, 20:02 · 0 Comments",
+                d(2025, 1, 31),
+            ),
+            (
+                "Jane Doe / SITE.COM / Apr 16, 2026, 14:04 IST",
+                d(2026, 4, 16),
+            ),
+            ("the 7th of January 2024", d(2024, 1, 7)),
+            // Refused: no year, an impossible day, numbers only, a word that
+            // only starts like a month.
+            ("Last Updated: August 8", None),
+            ("February 30, 2024", None),
+            ("Published on 28/04/2024", None),
+            ("Mayor 12 2024", None),
+        ] {
+            assert_eq!(word_date(line), want, "{line}");
+        }
     }
 }
