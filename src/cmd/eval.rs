@@ -32,18 +32,40 @@ pub struct Args {
     pub by: Option<String>,
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
-    /// Fail (exit 1) when fewer dates than this share are right
-    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
-    pub min_date: f64,
-    /// Fail when fewer headlines than this share are right
-    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
-    pub min_title: f64,
+    /// Fail (exit 1) when fewer dates than this share are right: `RATE` for
+    /// every group and the whole, or `GROUP=RATE` for one group (repeatable)
+    #[arg(long, value_name = "[GROUP=]RATE", value_parser = threshold)]
+    pub min_date: Vec<Threshold>,
+    /// Fail when fewer headlines than this share are right (as --min-date)
+    #[arg(long, value_name = "[GROUP=]RATE", value_parser = threshold)]
+    pub min_title: Vec<Threshold>,
     /// Fail when fewer bodies than this share start with the expected lead
-    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
-    pub min_lead: f64,
+    #[arg(long, value_name = "[GROUP=]RATE", value_parser = threshold)]
+    pub min_lead: Vec<Threshold>,
     /// Fail when more dates than this are given where the page has none
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_invented: usize,
+}
+
+/// A minimum rate, for one group or (without one) for all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    pub group: Option<String>,
+    pub rate: f64,
+}
+
+fn threshold(s: &str) -> Result<Threshold, String> {
+    let (group, rate) = match s.split_once('=') {
+        Some((g, r)) => (Some(g.to_string()), r),
+        None => (None, s),
+    };
+    let rate: f64 = rate
+        .parse()
+        .map_err(|_| format!("`{rate}` is not a rate between 0 and 1"))?;
+    if !(0.0..=1.0).contains(&rate) {
+        return Err(format!("`{rate}` is not a rate between 0 and 1"));
+    }
+    Ok(Threshold { group, rate })
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -74,17 +96,29 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 /// Each threshold not met, overall and in each group.
 fn failures(report: &Report, args: &Args) -> Vec<String> {
     let mut out = Vec::new();
-    let mut check = |scope: &str, s: &Scores| {
-        for (field, score, min) in [
-            ("date", s.date, args.min_date),
-            ("title", s.title, args.min_title),
-            ("lead", s.lead, args.min_lead),
+    let mut check = |group: Option<&str>, s: &Scores| {
+        let scope = group.map_or(String::new(), |g| format!("{g}: "));
+        for (field, score, mins) in [
+            ("date", s.date, &args.min_date),
+            ("title", s.title, &args.min_title),
+            ("lead", s.lead, &args.min_lead),
         ] {
-            if score.total > 0 && score.rate() < min {
-                out.push(format!(
-                    "{scope}{field}: {:.3} is under --min-{field} {min}",
-                    score.rate()
-                ));
+            for min in mins {
+                let applies = match (&min.group, group) {
+                    (None, _) => true,
+                    (Some(want), Some(g)) => want == g,
+                    (Some(_), None) => false,
+                };
+                if applies && score.total > 0 && score.rate() < min.rate {
+                    out.push(format!(
+                        "{scope}{field}: {:.3} is under --min-{field} {}{}",
+                        score.rate(),
+                        min.group
+                            .as_deref()
+                            .map_or(String::new(), |g| format!("{g}=")),
+                        min.rate
+                    ));
+                }
             }
         }
         if s.date.invented > args.max_invented {
@@ -94,9 +128,22 @@ fn failures(report: &Report, args: &Args) -> Vec<String> {
             ));
         }
     };
-    check("", &report.all);
+    check(None, &report.all);
     for (g, s) in &report.groups {
-        check(&format!("{g}: "), s);
+        check(Some(g), s);
+    }
+    // A threshold for a group the sample does not have is a typo.
+    for min in args
+        .min_date
+        .iter()
+        .chain(&args.min_title)
+        .chain(&args.min_lead)
+    {
+        if let Some(g) = &min.group {
+            if !report.groups.contains_key(g) {
+                out.push(format!("no group `{g}` (name the column with --by)"));
+            }
+        }
     }
     out
 }

@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut all_diags = Vec::new();
     for path in &args.files {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let shown = path.to_string_lossy().replace('\\', "/");
+        let shown = record_path(path);
         let p = corpus::process_bytes(&shown, &bytes, &limits);
         if let Some(article) = &p.article {
             serde_json::to_writer(&mut out, article)?;
@@ -61,4 +61,21 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// The record's `source_file` for a path as typed: a relative path as it
+/// is, an absolute one relative to the current folder when it lies under
+/// it, else its file name (a release's paths are relative, and the schema
+/// says so).
+fn record_path(path: &std::path::Path) -> String {
+    let rel = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(PathBuf::from))
+            .or_else(|| path.file_name().map(PathBuf::from))
+            .unwrap_or_else(|| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    };
+    rel.to_string_lossy().replace('\\', "/")
 }

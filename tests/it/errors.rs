@@ -116,3 +116,18 @@ fn the_library_builds_and_diffs_like_the_command() {
     assert_eq!(d.summary.unchanged, 5);
     assert_eq!(d.summary.added + d.summary.removed + d.summary.changed, 0);
 }
+
+#[test]
+fn parse_of_an_absolute_path_gives_a_record_that_passes_the_schema() {
+    let wd = Workdir::with_seeds();
+    let abs = wd.path().join("seeds/000_4885012b05b90505.txt");
+    let out = wd.run(&["parse", abs.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("schema-violation"),
+        "{}",
+        stderr(&out)
+    );
+    let record: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(record["source_file"], "seeds/000_4885012b05b90505.txt");
+}

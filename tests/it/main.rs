@@ -9,6 +9,7 @@ mod cache;
 mod common;
 mod ecosystem;
 mod errors;
+mod eval;
 mod lifecycle;
 mod no_panic;
 mod parser_fixtures;
