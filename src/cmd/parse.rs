@@ -47,6 +47,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                         d.line, d.reason, d.text
                     )?;
                 }
+                if parsed.entities > 0 {
+                    writeln!(
+                        err,
+                        "{shown}: decoded {} HTML entit{} in the text",
+                        parsed.entities,
+                        if parsed.entities == 1 { "y" } else { "ies" }
+                    )?;
+                }
             }
         }
         all_diags.extend(p.diagnostics);

@@ -63,6 +63,7 @@ rules! {
     InvisibleCharacter => ("invisible-character", Warning, "an invisible character (zero width, soft hyphen)"),
     ControlCharacter => ("control-character", Error, "a control character other than newline"),
     TemplateResidue => ("template-residue", Error, "page template markup survived cleaning"),
+    HtmlEntity => ("html-entity", Warning, "an `&name;` reference that names no HTML entity"),
     DateMissing => ("date-missing", Warning, "no publication date found"),
     DateInvalid => ("date-invalid", Error, "a date line names a date or time that does not exist"),
     DateAmbiguous => ("date-ambiguous", Warning, "a numeric date whose day/month order nothing settles"),

@@ -19,6 +19,7 @@ use dateline::{DateLine, DateOrder, DateValue, Label};
 pub use frontmatter::FrontMatter;
 use regex::Regex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +71,8 @@ pub struct Parsed {
     /// (line on disk of its first line, cleaned text), one entry per paragraph.
     pub paragraphs: Vec<(usize, String)>,
     pub dropped: Vec<Dropped>,
+    /// HTML entities decoded in the cleaned text (`--explain` says how many).
+    pub entities: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -133,6 +136,7 @@ pub fn parse(source: &Source, options: &Options) -> Parsed {
         block: 0,
         content_lines: 0,
         page_dump: false,
+        entities: 0,
         diagnostics: Vec::new(),
     };
     let mut next = body_start;
@@ -176,6 +180,7 @@ pub fn parse(source: &Source, options: &Options) -> Parsed {
         title_line,
         paragraphs: paragraphs::build(&p.body),
         dropped: p.dropped,
+        entities: p.entities,
         diagnostics,
     }
 }
@@ -198,10 +203,34 @@ struct Parser<'a> {
     content_lines: usize,
     /// The text is a page dump: navigation left in the body is dropped too.
     page_dump: bool,
+    /// HTML entities decoded.
+    entities: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Parser<'_> {
+    /// A line as it goes into fields: HTML entities decoded (counted, and
+    /// the unknown ones reported), white space and invisibles cleaned.
+    fn clean<'r>(&mut self, disk: usize, raw: &'r str) -> Cow<'r, str> {
+        let (decoded, n, unknown) = text::decode_entities(raw);
+        self.entities += n;
+        for u in unknown {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &self.source.path,
+                    Rule::HtmlEntity,
+                    format!("`{u}` names no HTML entity; it is left in the text as it is"),
+                )
+                .at_line(disk)
+                .help("replace it with the character it stands for (e.g. `&rsquo;` is ’)"),
+            );
+        }
+        match decoded {
+            Cow::Borrowed(b) => text::clean_line(b),
+            Cow::Owned(o) => Cow::Owned(text::clean_line(&o).into_owned()),
+        }
+    }
+
     /// A page dump's head, up to the article text: everything above the
     /// headline is page chrome (but a date line just above it is read), and
     /// between the headline and the text, date lines, bylines and a
@@ -216,7 +245,7 @@ impl Parser<'_> {
         let near = above.len().saturating_sub(DATE_ABOVE);
         for (n, &idx) in above.iter().enumerate() {
             let disk = self.source.disk_line(idx + 1);
-            let cleaned = text::clean_line(lines[idx]);
+            let cleaned = self.clean(self.source.disk_line(idx + 1), lines[idx]);
             if n >= near
                 && (self.date_line(disk, lines[idx], &cleaned)
                     || self.word_date(disk, lines[idx], &cleaned))
@@ -227,7 +256,7 @@ impl Parser<'_> {
                 .push(drop(disk, "before-headline", lines[idx], true));
         }
         let raw = lines[span.headline];
-        let headline = text::clean_line(raw);
+        let headline = self.clean(self.source.disk_line(span.headline + 1), raw);
         self.set_title(self.source.disk_line(span.headline + 1), &headline, raw);
         let mut seen = 0;
         for (idx, &raw) in lines
@@ -237,7 +266,7 @@ impl Parser<'_> {
             .skip(span.headline + 1)
         {
             let disk = self.source.disk_line(idx + 1);
-            let cleaned = text::clean_line(raw);
+            let cleaned = self.clean(disk, raw);
             let line: &str = &cleaned;
             if line.is_empty() {
                 self.block += 1;
@@ -341,7 +370,7 @@ impl Parser<'_> {
 
     fn line(&mut self, idx: usize, first: bool, raw: &str) {
         let disk = self.source.disk_line(idx + 1);
-        let cleaned = text::clean_line(raw);
+        let cleaned = self.clean(disk, raw);
         let mut line: &str = &cleaned;
         if line.is_empty() {
             self.block += 1;
@@ -640,6 +669,24 @@ mod tests {
             &source::read("t.txt", text.as_bytes()).unwrap(),
             &Options::default(),
         )
+    }
+
+    #[test]
+    fn html_entities_are_decoded_in_title_and_body_but_not_in_the_source() {
+        let text = "Mayor&rsquo;s plan &amp; the harbour\n\nPosted: 14 Dec 2021 09:00 GMT\n\nThe council&#8217;s vote was delayed; 300&nbsp;people came.";
+        let src = source::read("t.txt", text.as_bytes()).unwrap();
+        let p = parse(&src, &Options::default());
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Mayor\u{2019}s plan & the harbour")
+        );
+        assert_eq!(
+            p.body(),
+            "The council\u{2019}s vote was delayed; 300 people came."
+        );
+        assert_eq!(p.entities, 4);
+        assert!(src.text.contains("&rsquo;"), "the source keeps them");
+        assert!(p.published.is_some());
     }
 
     #[test]

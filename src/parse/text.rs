@@ -51,6 +51,76 @@ pub fn clean_line(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// HTML character references a scraper left in the text (`&amp;`,
+/// `&#8217;`, `&rsquo;`, `&nbsp;`), decoded; with how many were decoded and
+/// the `&name;` references that name no HTML entity (left as they are).
+/// Only the cleaned text is decoded: the source, and so the ID, keep them.
+pub fn decode_entities(line: &str) -> (Cow<'_, str>, usize, Vec<String>) {
+    if !line.contains('&') {
+        return (Cow::Borrowed(line), 0, Vec::new());
+    }
+    let mut out = String::with_capacity(line.len());
+    let (mut decoded, mut unknown) = (0, Vec::new());
+    let mut rest = line;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // The longest entity name is 31 characters; a numeric reference 8.
+        let end = rest
+            .char_indices()
+            .take(34)
+            .find(|&(_, c)| c == ';')
+            .map(|(i, _)| i);
+        let value = end.and_then(|end| {
+            let name = &rest[1..end];
+            match name.strip_prefix('#') {
+                Some(num) => {
+                    let n = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) if !hex.is_empty() && hex.len() <= 6 => {
+                            u32::from_str_radix(hex, 16).ok()
+                        }
+                        None if !num.is_empty() && num.len() <= 7 => num.parse().ok(),
+                        _ => None,
+                    };
+                    n.and_then(char::from_u32)
+                        .filter(|c| *c != '\0' && (!c.is_control() || c.is_whitespace()))
+                        .map(|c| (c.to_string(), end))
+                }
+                None if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                    match html_escape::NAMED_ENTITIES
+                        .binary_search_by(|(n, _)| n.cmp(&name.as_bytes()))
+                    {
+                        Ok(i) => Some((html_escape::NAMED_ENTITIES[i].1.to_string(), end)),
+                        Err(_) => {
+                            if name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+                                unknown.push(rest[..=end].to_string());
+                            }
+                            None
+                        }
+                    }
+                }
+                None => None,
+            }
+        });
+        match value {
+            Some((text, end)) => {
+                out.push_str(&text);
+                decoded += 1;
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    if decoded == 0 {
+        return (Cow::Borrowed(line), 0, unknown);
+    }
+    (Cow::Owned(out), decoded, unknown)
+}
+
 /// Words are white-space separated tokens holding at least one letter or
 /// digit, so a dash or a bullet between spaces is not a word.
 pub fn word_count(text: &str) -> usize {
@@ -78,6 +148,29 @@ pub fn word_count(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_entities_are_decoded_counted_and_unknown_ones_named() {
+        let (text, n, unknown) = decode_entities(
+            "The council&#8217;s vote &amp; the mayor&rsquo;s speech: 300&nbsp;people, the &quot;new&quot; network&#x21; &bogus; AT&T; R&D",
+        );
+        assert_eq!(
+            text,
+            "The council\u{2019}s vote & the mayor\u{2019}s speech: 300\u{a0}people, the \"new\" network! &bogus; AT&T; R&D"
+        );
+        assert_eq!(n, 7);
+        assert_eq!(unknown, ["&bogus;", "&T;"]);
+        for clean in [
+            "no entity here",
+            "Q&A",
+            "&#0; stays",
+            "&#xD800; stays",
+            "&;",
+        ] {
+            let (t, n, _) = decode_entities(clean);
+            assert_eq!((t.as_ref(), n), (clean, 0), "{clean}");
+        }
+    }
 
     #[test]
     fn odd_spaces_become_one_space() {

@@ -33,6 +33,7 @@ const EXPECTED: &[(&str, &str, Option<usize>)] = &[
         "front-matter-unknown-key",
         Some(2),
     ),
+    ("html-entity.txt", "html-entity", Some(3)),
     ("invalid-utf8.txt", "invalid-utf8", Some(3)),
     ("invisible-character.txt", "invisible-character", Some(3)),
     ("link.txt", "symlink-escape", None),
@@ -198,7 +199,7 @@ fn text_format_shows_the_line_and_a_summary_without_colour_in_pipes() {
         "{err}"
     );
     assert!(
-        err.trim_end().ends_with("in 28 files (28 checked)"),
+        err.trim_end().ends_with("in 29 files (29 checked)"),
         "{err}"
     );
 }
