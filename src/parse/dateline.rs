@@ -142,6 +142,21 @@ static UPDATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
 
 const MAX_DATELINE_LEN: usize = 200;
 
+/// The separators of a meta row.
+static SEGMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*[·•|]\s*|\s+[/–—-]\s+").unwrap());
+/// `Written by Jane Doe on ` / `on ` before a date.
+static BYLINE_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?i:written\s+by|by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}\s+)?(?i:on)\s+").unwrap()
+});
+/// A name glued to a weekday (`Jane DoeTuesday 7 Mar 2023`).
+static GLUED_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Ll})((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)").unwrap()
+});
+/// `. Updated`, `, updated`, `. Posted` joining a byline or a first date to the next.
+static UPDATE_JOIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[.,]\s+((?i:updated|posted|published)\b)").unwrap());
+
 /// Every date line names a four-digit year: a cheap test that spares most
 /// lines the regexes.
 fn has_year(line: &str) -> bool {
@@ -171,6 +186,65 @@ pub fn match_line(line: &str) -> Option<Vec<Result<DateLine, String>>> {
     if line.len() > MAX_DATELINE_LEN || !has_year(line) {
         return None;
     }
+    match_whole(line).or_else(|| match_meta_row(line))
+}
+
+/// A meta row: the date among bylines, agencies, sections, read times and
+/// comment counts, `·`, `•`, `|`, ` / ` or ` - ` between them
+/// (`Jane Doe · CBC News · Posted: Aug 08, 2024 4:00 AM EDT | Last Updated:
+/// August 8`, `June 3, 2019 · 3 min read`, `Written by Jane Doe on June 3,
+/// 2019`). Every other part must be short and no sentence, so a sentence
+/// that happens to hold a date and a dash is never read as one.
+fn match_meta_row(line: &str) -> Option<Vec<Result<DateLine, String>>> {
+    let mut row = BYLINE_ON.replace(line, "").into_owned();
+    row = GLUED_DAY.replace_all(&row, "$1 | $2").into_owned();
+    row = UPDATE_JOIN.replace_all(&row, " | $1").into_owned();
+    let mut found: Vec<Result<DateLine, String>> = Vec::new();
+    let mut parts = 0;
+    for part in SEGMENT.split(&row) {
+        let part = part.trim().trim_end_matches([',', ';', ':']).trim();
+        if part.is_empty() {
+            continue;
+        }
+        parts += 1;
+        match match_whole(part) {
+            // One publication date and at most one update: a row with two
+            // publication dates is not one article's.
+            Some(dates) if found.len() < 2 => found.extend(dates),
+            Some(_) => return None,
+            None if is_furniture(part) => {}
+            None => return None,
+        }
+    }
+    let trailing = line.trim_end().ends_with([',', ';']);
+    (parts > 1 || row != line || trailing)
+        .then_some(found)
+        .filter(|f| !f.is_empty())
+}
+
+/// A part of a meta row that is not the date: a name, an agency, a
+/// section, a read time, a comment count. Short, no sentence, and without
+/// the little words a clause needs ("the minister said talks failed").
+fn is_furniture(part: &str) -> bool {
+    const CLAUSE_WORDS: &[&str] = &[
+        "the", "a", "an", "said", "says", "to", "of", "that", "was", "is", "has", "have", "will",
+        "would", "were", "are", "it", "he", "she", "they", "we",
+    ];
+    let clause_words = part
+        .split_whitespace()
+        .filter(|w| {
+            CLAUSE_WORDS.contains(
+                &w.to_lowercase()
+                    .trim_matches(|c: char| !c.is_alphanumeric()),
+            )
+        })
+        .count();
+    crate::parse::text::word_count(part) <= 8
+        && !part.ends_with(['.', '!', '?'])
+        && clause_words < 2
+}
+
+fn match_whole(line: &str) -> Option<Vec<Result<DateLine, String>>> {
     // The DFA answers whether; only a match pays for the capturing engine.
     if LINE.is_match(line) {
         return LINE.captures(line).map(|c| vec![build(&c)]);

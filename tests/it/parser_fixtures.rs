@@ -99,3 +99,45 @@ fn articles_in_the_styles_of_many_sites() {
         failures.join("\n")
     );
 }
+
+/// Date lines as real sites write them (`tests/fixtures/datelines-real.tsv`):
+/// the real-world heads' date lines with the fundus crawler's publication
+/// dates, the shapes issue #16 lists, and refusals. The expected values are
+/// not the parser's: a wrong date is a failure at once; a date not read
+/// counts against the recall figure held here.
+#[test]
+fn real_world_date_lines() {
+    let tsv =
+        std::fs::read_to_string(common::repo().join("tests/fixtures/datelines-real.tsv")).unwrap();
+    let (mut total, mut read) = (0, 0);
+    let mut wrong = Vec::new();
+    let mut unread = Vec::new();
+    for row in tsv.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let (input, expected) = (cols[0], cols[1]);
+        total += 1;
+        let got = observed(input);
+        let date = got.split(' ').next().unwrap_or("");
+        if date == expected {
+            read += 1;
+        } else if expected == "none"
+            || expected == "ambiguous"
+            || (date != "none" && date != "ambiguous")
+        {
+            wrong.push(format!("{input:?}: expected {expected}, got {got}"));
+        } else {
+            unread.push(format!("{input:?}: expected {expected}, got {got}"));
+        }
+    }
+    eprintln!(
+        "real-world date lines: {read}/{total} read; not read:\n{}",
+        unread.join("\n")
+    );
+    assert!(
+        wrong.is_empty(),
+        "wrong or invented dates:\n{}",
+        wrong.join("\n")
+    );
+    // The figure reached; it only goes up.
+    assert!(read * 100 >= total * 93, "{read}/{total} read");
+}
