@@ -196,6 +196,24 @@ pub fn match_line(line: &str) -> Option<Vec<Result<DateLine, String>>> {
 /// 2019`). Every other part must be short and no sentence, so a sentence
 /// that happens to hold a date and a dash is never read as one.
 fn match_meta_row(line: &str) -> Option<Vec<Result<DateLine, String>>> {
+    // Most lines that failed the whole-line patterns are prose: only a line
+    // with a separator, a joining word or a glued weekday is looked at again.
+    let t = line.trim_end();
+    let worth = t.ends_with([',', ';'])
+        || t.contains(['·', '•', '|'])
+        || t.contains(" / ")
+        || t.contains(" - ")
+        || t.contains(" – ")
+        || t.contains(" — ")
+        || t.contains("pdated")
+        || t.contains("osted")
+        || t.contains("ublished")
+        || t.starts_with(['o', 'O', 'W', 'w'])
+        || t.contains("day ")
+        || t.contains("day,");
+    if !worth {
+        return None;
+    }
     let mut row = BYLINE_ON.replace(line, "").into_owned();
     row = GLUED_DAY.replace_all(&row, "$1 | $2").into_owned();
     row = UPDATE_JOIN.replace_all(&row, " | $1").into_owned();

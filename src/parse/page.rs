@@ -78,7 +78,12 @@ fn is_bullet(line: &str) -> bool {
 /// sentences, or long enough to be a paragraph whatever its punctuation.
 /// A lone question is not prose: headlines ask questions too.
 pub fn is_prose(line: &str) -> bool {
-    let words = text::word_count(line);
+    // Counting stops at 20: every test below needs no more.
+    let words = line
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(20)
+        .count();
     if words < 10 || is_bullet(line) {
         return false;
     }
@@ -202,26 +207,46 @@ fn headline_candidate(line: &str) -> bool {
 /// The article in `lines[from..]` when they are a page dump; `None` for
 /// tidy text (then nothing changes).
 pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
-    let cleaned: Vec<std::borrow::Cow<'_, str>> =
-        lines.iter().map(|l| text::clean_line(l.as_ref())).collect();
     // Non-blank lines, skipping bullets with nothing after them.
     let nb: Vec<usize> = (from..lines.len())
         .filter(|&i| {
-            let l = cleaned[i].as_ref();
+            let l = lines[i].as_ref().trim();
             !l.is_empty() && !matches!(l, "*" | "+" | "-" | "•")
         })
         .collect();
-    let line = |k: usize| cleaned[nb[k]].as_ref();
-    let start = DENSITY.iter().find_map(|&need| {
-        (0..nb.len()).find(|&k| {
-            is_prose(line(k))
-                && !is_caption(line(k))
-                && (k..nb.len().min(k + DENSITY_WINDOW))
-                    .filter(|&j| is_prose(line(j)))
-                    .count()
-                    >= need
-        })
-    })?;
+    // Lines are cleaned and judged once, and only as far as the scan gets:
+    // in tidy text the article starts within a few lines and nothing more
+    // is read.
+    let cleaned: Vec<std::cell::OnceCell<std::borrow::Cow<'_, str>>> =
+        (0..nb.len()).map(|_| std::cell::OnceCell::new()).collect();
+    let line = |k: usize| {
+        cleaned[k]
+            .get_or_init(|| text::clean_line(lines[nb[k]].as_ref()))
+            .as_ref()
+    };
+    // Prose is judged on the raw line (odd spaces change no word count).
+    let mut prose: Vec<Option<bool>> = vec![None; nb.len()];
+    let mut is_prose_at =
+        |k: usize| *prose[k].get_or_insert_with(|| is_prose(lines[nb[k]].as_ref().trim()));
+    let mut start = None;
+    'density: for need in DENSITY {
+        for k in 0..nb.len() {
+            if !is_prose_at(k) {
+                continue;
+            }
+            // Stop counting as soon as there is enough prose.
+            let dense = (k..nb.len().min(k + DENSITY_WINDOW))
+                .filter(|&j| is_prose_at(j))
+                .take(need)
+                .count()
+                >= need;
+            if dense && !is_caption(line(k)) {
+                start = Some(k);
+                break 'density;
+            }
+        }
+    }
+    let start = start?;
     if start < MIN_CHROME_LINES {
         return None;
     }
@@ -264,8 +289,9 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
     }
     // Only a page dump: what precedes the headline is mostly navigation
     // (empty list bullets, where a menu's icons were, count too).
+    // The lines before it, with the empty bullets the scan skips.
     let before: Vec<&str> = (from..nb[headline])
-        .map(|i| cleaned[i].as_ref())
+        .map(|i| lines[i].as_ref().trim())
         .filter(|l| !l.is_empty())
         .collect();
     let links = before.iter().filter(|l| is_link_like(l)).count();
