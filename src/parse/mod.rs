@@ -119,6 +119,10 @@ static PLACE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 /// prose, while further down it would be part of the article or a list.
 const HEADER_WINDOW: usize = 8;
 
+/// In a page dump, date lines are also read among this many lines after the
+/// start of the article text.
+const DUMP_DATE_REACH: usize = 3;
+
 pub fn parse(source: &Source, options: &Options) -> Parsed {
     let lines: Vec<&str> = source.text.split('\n').collect();
     let (front_matter, body_start, mut diagnostics) = frontmatter::extract(source, &lines);
@@ -319,12 +323,19 @@ impl Parser<'_> {
         }
         self.in_header = false;
         self.page_dump = true;
-        self.content_lines = HEADER_WINDOW + 1;
+        // A date line may still follow the text's first lines (after a
+        // standfirst): a few more lines are read as the header's.
+        self.content_lines = HEADER_WINDOW.saturating_sub(DUMP_DATE_REACH);
     }
 
     /// In a page dump's header only: a line holding a date in words is a
     /// date line, whatever else it holds (bylines, agencies, read times).
     fn word_date(&mut self, disk: usize, raw: &str, line: &str) -> bool {
+        // A meta row, not a sentence or a caption that mentions a date.
+        const MAX_WORDS: usize = 16;
+        if page::is_prose(line) || page::is_caption(line) || text::word_count(line) > MAX_WORDS {
+            return false;
+        }
         let Some(date) = page::word_date(line) else {
             return false;
         };
@@ -421,6 +432,9 @@ impl Parser<'_> {
                 }
                 self.dropped.push(drop(disk, "dateline", raw, false));
                 self.block += 1;
+                return;
+            }
+            if self.page_dump && self.candidates.is_empty() && self.word_date(disk, raw, line) {
                 return;
             }
             if BYLINE.is_match(line) || (self.title.is_some() && PLACE_BYLINE.is_match(line)) {

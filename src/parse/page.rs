@@ -260,7 +260,8 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
         }
         let mut score = 0;
         // A byline or a date follows a headline.
-        if (k + 1..start.min(k + DENSITY_WINDOW))
+        // (A standfirst may come first, so look a little past the text's start.)
+        if (k + 1..(start + 3).min(nb.len()).min(k + DENSITY_WINDOW))
             .any(|j| is_date_like(line(j)) || is_byline_like(line(j)))
         {
             score += 3;
@@ -287,6 +288,16 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
             headline -= 1;
         }
     }
+    // A breadcrumb glued to the headline (`HomeNewsPortugal emerges ...`)
+    // above the headline itself: the clean line below wins.
+    if let Some(&(below, _)) = scores.iter().find(|(k, _)| {
+        *k > headline && {
+            let (h, b) = (line(headline), line(*k));
+            h.len() > b.len() && h.ends_with(b)
+        }
+    }) {
+        headline = below;
+    }
     // Only a page dump: what precedes the headline is mostly navigation
     // (empty list bullets, where a menu's icons were, count too).
     // The lines before it, with the empty bullets the scan skips.
@@ -295,7 +306,13 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
         .filter(|l| !l.is_empty())
         .collect();
     let links = before.iter().filter(|l| is_link_like(l)).count();
-    if links < MIN_CHROME_LINES || links * 10 < before.len() * 4 {
+    let prose = before.iter().filter(|l| is_prose(l)).count();
+    let menus = links >= MIN_CHROME_LINES && links * 10 >= before.len() * 4;
+    // Teasers, prompts and section rows rather than menus: many lines, few
+    // of them prose.
+    let furniture = (before.len() >= 2 * MIN_CHROME_LINES - 2 && prose * 5 <= before.len())
+        || (before.len() > MIN_CHROME_LINES && prose == 0);
+    if !menus && !furniture {
         return None;
     }
     Some(Span {
