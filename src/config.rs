@@ -60,6 +60,68 @@ pub struct DatasetConfig {
     pub limitations: Vec<String>,
     #[serde(default)]
     pub limits: Limits,
+    /// How numeric dates are written, per folder or file pattern, for a
+    /// corpus that mixes sites (`[[sources]]`, first match wins).
+    #[serde(default)]
+    pub sources: Vec<SourceRule>,
+}
+
+/// `[[sources]]`: the files a glob matches write numeric dates this way.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRule {
+    /// A glob over paths relative to the seeds folder (`uk/**`, `*_bbc_*.txt`).
+    pub glob: String,
+    pub date_order: DateOrder,
+}
+
+/// The `[[sources]]` rules, compiled once.
+#[derive(Clone, Default)]
+pub struct SourceOrders {
+    rules: Vec<SourceRule>,
+    set: Option<globset::GlobSet>,
+}
+
+impl SourceOrders {
+    fn new(rules: Vec<SourceRule>) -> std::result::Result<Self, String> {
+        if rules.is_empty() {
+            return Ok(SourceOrders::default());
+        }
+        let mut b = globset::GlobSetBuilder::new();
+        for (i, r) in rules.iter().enumerate() {
+            let glob = globset::GlobBuilder::new(&r.glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("sources[{i}].glob `{}`: {e}", r.glob))?;
+            b.add(glob);
+        }
+        let set = b.build().map_err(|e| format!("sources: {e}"))?;
+        Ok(SourceOrders {
+            rules,
+            set: Some(set),
+        })
+    }
+
+    /// The date order of the first rule matching `path` (relative, `/`-separated).
+    pub fn order_for(&self, path: &str) -> Option<DateOrder> {
+        let set = self.set.as_ref()?;
+        let first = set.matches(path).into_iter().min()?;
+        Some(self.rules[first].date_order)
+    }
+}
+
+// The compiled set is the rules' function: equal rules, equal orders; and
+// the parse cache's key (the limits' Debug text) names the rules alone.
+impl PartialEq for SourceOrders {
+    fn eq(&self, other: &Self) -> bool {
+        self.rules == other.rules
+    }
+}
+
+impl std::fmt::Debug for SourceOrders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.rules).finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -81,6 +143,17 @@ pub struct Limits {
     /// How the corpus writes numeric dates such as `11/12/2021` (`dmy` or
     /// `mdy`); without it such a date needs evidence in its own file.
     pub date_order: Option<DateOrder>,
+    /// `[[sources]]` of dataset.toml, which take precedence over `date_order`.
+    #[serde(skip)]
+    pub source_orders: SourceOrders,
+}
+
+impl Limits {
+    /// The numeric date order for the file at `path`: its `[[sources]]`
+    /// rule, else `date_order`.
+    pub fn date_order_for(&self, path: &str) -> Option<DateOrder> {
+        self.source_orders.order_for(path).or(self.date_order)
+    }
 }
 
 /// How a site writes numeric dates, when `11/12/2021` must be read.
@@ -138,6 +211,7 @@ impl Default for Limits {
             near_duplicate_threshold: 0.8,
             file_name_pattern: DEFAULT_FILE_NAME_PATTERN.into(),
             date_order: None,
+            source_orders: SourceOrders::default(),
         }
     }
 }
@@ -187,9 +261,10 @@ impl DatasetConfig {
                 if missing.len() == 1 { "it" } else { "them" },
             ));
         }
-        let config: DatasetConfig = table
+        let mut config: DatasetConfig = table
             .try_into()
             .map_err(|e: toml::de::Error| e.to_string())?;
+        config.limits.source_orders = SourceOrders::new(config.sources.clone())?;
         if config.name.is_empty()
             || !config
                 .name
@@ -240,6 +315,36 @@ mod tests {
         );
         assert!(err.contains("version = \"1.0.0\""), "{err}");
         assert!(!err.contains("`name`"), "{err}");
+    }
+
+    #[test]
+    fn sources_set_the_date_order_per_path_first_match_wins() {
+        let c = DatasetConfig::parse(
+            "name='a'\ntitle='t'\ndescription='d'\nlicense='MIT'\nversion='1.0.0'\n\
+             [limits]\ndate_order='mdy'\n\
+             [[sources]]\nglob='uk/**'\ndate_order='dmy'\n\
+             [[sources]]\nglob='**/*_us.txt'\ndate_order='mdy'\n\
+             [[sources]]\nglob='**'\ndate_order='dmy'\n",
+        )
+        .unwrap();
+        let l = &c.limits;
+        assert_eq!(l.date_order_for("uk/bbc/1_us.txt"), Some(DateOrder::Dmy));
+        assert_eq!(l.date_order_for("x/2_us.txt"), Some(DateOrder::Mdy));
+        assert_eq!(l.date_order_for("x/3.txt"), Some(DateOrder::Dmy));
+        // `*` does not cross folders.
+        let c = DatasetConfig::parse(
+            "name='a'\ntitle='t'\ndescription='d'\nlicense='MIT'\nversion='1.0.0'\n\
+             [[sources]]\nglob='uk/*'\ndate_order='dmy'\n",
+        )
+        .unwrap();
+        assert_eq!(c.limits.date_order_for("uk/a.txt"), Some(DateOrder::Dmy));
+        assert_eq!(c.limits.date_order_for("uk/sub/a.txt"), None);
+        let err = DatasetConfig::parse(
+            "name='a'\ntitle='t'\ndescription='d'\nlicense='MIT'\nversion='1.0.0'\n\
+             [[sources]]\nglob='uk/[**'\ndate_order='dmy'\n",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("sources[0].glob `uk/[**`"), "{err}");
     }
 
     #[test]

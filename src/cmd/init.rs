@@ -133,6 +133,11 @@ file_name_pattern = {pattern}
 # How the corpus writes numeric dates such as 11/12/2021; without it such a
 # date needs evidence in its own file.
 # date_order = "dmy"
+
+# The same per source, for a corpus that mixes sites (first match wins):
+# [[sources]]
+# glob = "uk/**"
+# date_order = "dmy"
 "#,
         name_q = quoted(name),
         title = quoted(&format!("{name}: news articles")),

@@ -331,7 +331,7 @@ fn process_hashed(
         };
     }
     let options = parse::Options {
-        date_order: limits.date_order,
+        date_order: limits.date_order_for(rel),
     };
     let parsed = timings::time(Stage::Parse, || parse::parse(&source, &options));
     let article = timings::time(Stage::Parse, || Article::new(&source, &parsed));

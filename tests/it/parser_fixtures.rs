@@ -141,3 +141,52 @@ fn real_world_date_lines() {
     // The figure reached; it only goes up.
     assert!(read * 100 >= total * 93, "{read}/{total} read");
 }
+
+/// `[[sources]]` in dataset.toml settles `08/11/2023` per folder; a file no
+/// rule covers keeps the date null with `date-ambiguous`: never a guess.
+#[test]
+fn numeric_date_order_per_source() {
+    let wd = common::Workdir::new();
+    wd.write(
+        "s/dataset.toml",
+        "name='mixed'\ntitle='t'\ndescription='d'\nlicense='MIT'\nversion='1.0.0'\n\
+         [limits]\nfile_name_pattern='.'\n\
+         [[sources]]\nglob='uk/**'\ndate_order='dmy'\n\
+         [[sources]]\nglob='us/**'\ndate_order='mdy'\n",
+    );
+    let article = |topic: &str| {
+        format!(
+            "{topic} talks resume\n\nPosted 08/11/2023 10:00\n\n{}\n",
+            format!("The committee met again to discuss {topic} and the budget, officials said. ")
+                .repeat(6)
+        )
+    };
+    wd.write("s/uk/a.txt", article("Water"));
+    wd.write("s/us/b.txt", article("Energy"));
+    wd.write("s/other/c.txt", article("Rail"));
+    let out = wd.run(&["build", "--seeds", "s", "--out", "d"]);
+    assert_eq!(common::code(&out), 0, "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert!(err.contains("warning[date-ambiguous]"), "{err}");
+    assert!(err.contains("s/other/c.txt"), "{err}");
+    let jsonl = String::from_utf8(wd.read("d/1.0.0/articles.jsonl")).unwrap();
+    let mut dates: Vec<(String, Option<String>)> = jsonl
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["source_file"].as_str().unwrap().to_string(),
+                v["published"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    dates.sort();
+    assert_eq!(
+        dates,
+        [
+            ("other/c.txt".to_string(), None),
+            ("uk/a.txt".to_string(), Some("2023-11-08".to_string())),
+            ("us/b.txt".to_string(), Some("2023-08-11".to_string())),
+        ]
+    );
+}
