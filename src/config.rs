@@ -145,7 +145,7 @@ pub struct Limits {
     pub date_order: Option<DateOrder>,
     /// `[[sources]]` of dataset.toml, which take precedence over `date_order`.
     #[serde(skip)]
-    pub source_orders: SourceOrders,
+    pub(crate) source_orders: SourceOrders,
 }
 
 impl Limits {

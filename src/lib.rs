@@ -25,7 +25,7 @@ mod release;
 
 use std::path::Path;
 
-pub use config::{DatasetConfig, Limits, BUILDER_VERSION};
+pub use config::{DatasetConfig, DateOrder, Limits, SourceRule, BUILDER_VERSION};
 pub use diagnostic::{Diagnostic, Rule, Severity};
 pub use dist::diff::{Changed, Diff, DiffSummary, Edited, FieldChange};
 pub use dist::folder::Outcome;
