@@ -46,6 +46,18 @@ pub struct DateLine {
 }
 
 impl DateLine {
+    /// A plain date with nothing else known (no label, time or zone).
+    pub fn plain(date: NaiveDate) -> DateLine {
+        DateLine {
+            label: Label::Plain,
+            value: DateValue::Exact(date),
+            time: None,
+            timezone: None,
+            weekday: None,
+            order_evidence: None,
+        }
+    }
+
     /// The date, when the line alone fixes it.
     pub fn exact(&self) -> Option<NaiveDate> {
         match self.value {

@@ -340,14 +340,7 @@ impl Parser<'_> {
             return false;
         };
         self.candidates.push(Candidate {
-            date: DateLine {
-                label: Label::Plain,
-                value: DateValue::Exact(date),
-                time: None,
-                timezone: None,
-                weekday: None,
-                order_evidence: None,
-            },
+            date: DateLine::plain(date),
             line: disk,
         });
         self.dropped.push(drop(disk, "dateline", raw, false));
@@ -393,14 +386,7 @@ impl Parser<'_> {
                 if let Some((date, rest)) = dateline::split_prefix(line) {
                     match date {
                         Ok(date) => self.candidates.push(Candidate {
-                            date: DateLine {
-                                label: Label::Plain,
-                                value: DateValue::Exact(date),
-                                time: None,
-                                timezone: None,
-                                weekday: None,
-                                order_evidence: None,
-                            },
+                            date: DateLine::plain(date),
                             line: disk,
                         }),
                         Err(msg) => {
@@ -415,23 +401,7 @@ impl Parser<'_> {
                     line = rest;
                 }
             }
-            if let Some(found) = dateline::match_line(line) {
-                for f in found {
-                    match f {
-                        Ok(date) => {
-                            if let Some(d) = weekday_mismatch(self.source, disk, raw, &date) {
-                                self.diagnostics.push(d);
-                            }
-                            self.candidates.push(Candidate { date, line: disk });
-                        }
-                        Err(msg) => {
-                            self.diagnostics
-                                .push(date_invalid(self.source, disk, raw, &msg))
-                        }
-                    }
-                }
-                self.dropped.push(drop(disk, "dateline", raw, false));
-                self.block += 1;
+            if self.date_line(disk, raw, line) {
                 return;
             }
             if self.page_dump && self.candidates.is_empty() && self.word_date(disk, raw, line) {

@@ -162,16 +162,19 @@ pub fn is_standfirst(line: &str) -> bool {
     // reads as one: names and labels ("Simone Grogan The West Australian")
     // have few function words.
     let reads = (words >= 3 && SENTENCE_END_ANY.is_match(line)) || (words >= 5 && stop_words >= 2);
-    reads
-        && !line.starts_with("...")
-        && !line.starts_with('…')
-        && !(is_bullet(line)
-            || URL.is_match(line)
-            || is_caption(line)
-            || is_date_like(line)
-            || is_byline_like(line)
-            || FURNITURE.is_match(line)
-            || SEPARATOR.is_match(line))
+    reads && !line.starts_with("...") && !line.starts_with('…') && !is_header_furniture(line)
+}
+
+/// Lists, links, captions, dates, bylines, buttons and meta rows: never a
+/// headline or a standfirst.
+fn is_header_furniture(line: &str) -> bool {
+    is_bullet(line)
+        || URL.is_match(line)
+        || is_caption(line)
+        || is_date_like(line)
+        || is_byline_like(line)
+        || FURNITURE.is_match(line)
+        || SEPARATOR.is_match(line)
 }
 
 /// Could be the headline of a page dump.
@@ -195,13 +198,7 @@ fn headline_candidate(line: &str) -> bool {
     {
         return false; // a glued menu: "World Business Health Travel ..."
     }
-    !(is_bullet(line)
-        || URL.is_match(line)
-        || is_caption(line)
-        || is_date_like(line)
-        || is_byline_like(line)
-        || FURNITURE.is_match(line)
-        || SEPARATOR.is_match(line))
+    !is_header_furniture(line)
 }
 
 /// The article in `lines[from..]` when they are a page dump; `None` for
