@@ -121,7 +121,7 @@ const HEADER_WINDOW: usize = 8;
 
 /// In a page dump, date lines are also read among this many lines after the
 /// start of the article text.
-const DUMP_DATE_REACH: usize = 3;
+const DUMP_DATE_REACH: usize = 5;
 
 pub fn parse(source: &Source, options: &Options) -> Parsed {
     let lines: Vec<&str> = source.text.split('\n').collect();
@@ -416,6 +416,7 @@ impl Parser<'_> {
         if let Some(rule) = chrome::match_line(line) {
             self.dropped.push(drop(disk, rule.name, raw, true));
             self.block += 1;
+            self.not_content();
             return;
         }
         if self.page_dump && !page::is_prose(line) {
@@ -429,11 +430,15 @@ impl Parser<'_> {
             if let Some(reason) = reason {
                 self.dropped.push(drop(disk, reason, raw, true));
                 self.block += 1;
+                self.not_content();
                 return;
             }
         }
         if let Some((_, t)) = &self.title {
-            if !self.repeat_dropped && t.to_lowercase() == line.to_lowercase() {
+            if !self.repeat_dropped
+                && (t.to_lowercase() == line.to_lowercase()
+                    || (self.body.is_empty() && headline_variant(t, line)))
+            {
                 self.repeat_dropped = true;
                 self.dropped
                     .push(drop(disk, "repeated-headline", raw, true));
@@ -458,6 +463,14 @@ impl Parser<'_> {
             block: self.block,
             text: line.to_string(),
         });
+    }
+
+    /// In a page dump, share rows, captions and icons between the text's
+    /// first lines and its date line do not use up the header window.
+    fn not_content(&mut self) {
+        if self.page_dump {
+            self.content_lines -= 1;
+        }
     }
 
     fn set_title(&mut self, disk: usize, line: &str, raw: &str) {
@@ -503,6 +516,30 @@ impl Parser<'_> {
 /// A headline is a short line with no sentence-ending punctuation. Sentences,
 /// not headlines, end in `.`, `,`, `;` or `:`; a question or exclamation may
 /// be either, so it is allowed.
+/// A second headline right under the first, as sites print an SEO or
+/// social headline beside the page's own (`... after horror market
+/// stabbing` / `... after horror stabbing at market`): headline-shaped and
+/// made mostly of the headline's words. A lead that retells the headline
+/// ends its sentence and stays.
+fn headline_variant(title: &str, line: &str) -> bool {
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+    if !headline_shaped(line) || line.trim_end().ends_with(['?', '!']) {
+        return false;
+    }
+    let (title, line) = (words(title), words(line));
+    let shared = line.iter().filter(|w| title.contains(w)).count();
+    // Three in five of its words, and enough of them to not be chance.
+    line.len() >= 4 && shared >= 4 && shared * 5 >= line.len() * 3
+}
+
 fn headline_shaped(line: &str) -> bool {
     let words = text::word_count(line);
     let trimmed = line.trim_end_matches(['"', '\'', '”', '’', ')']);
@@ -671,6 +708,31 @@ mod tests {
         assert_eq!(p.entities, 4);
         assert!(src.text.contains("&rsquo;"), "the source keeps them");
         assert!(p.published.is_some());
+    }
+
+    #[test]
+    fn a_second_headline_under_the_first_is_dropped_and_a_retelling_lead_is_not() {
+        // Shape of a Daily Star page (tests/fixtures/realworld, 016).
+        let p = parse_str("Chef's son fighting for life after horror market stabbing\nChef's son fighting for life after horror stabbing at market\nA chef's son is fighting for his life after a stabbing at a market.\n\nMore text.");
+        assert_eq!(
+            p.body(),
+            "A chef's son is fighting for his life after a stabbing at a market.\n\nMore text."
+        );
+        assert!(p.dropped.iter().any(|d| d.reason == "repeated-headline"));
+        // Refused: a sentence, a question, a line sharing few words, or a
+        // variant after text has begun.
+        for second in [
+            "Chef's son fighting for life after horror stabbing at market.",
+            "Is the chef's son fighting for life after the market stabbing?",
+            "Police hunt two teenagers seen running from the market",
+        ] {
+            let p = parse_str(&format!(
+                "Chef's son fighting for life after horror market stabbing\n{second}\nMore text."
+            ));
+            assert!(p.body().starts_with(second), "{second}: {:?}", p.body());
+        }
+        let p = parse_str("Chef's son fighting for life after horror market stabbing\nThe text begins.\nChef's son fighting for life after horror stabbing at market");
+        assert!(p.body().ends_with("stabbing at market"));
     }
 
     #[test]

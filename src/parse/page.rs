@@ -56,7 +56,7 @@ static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A picture's caption or credit.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|\(AP Photo").unwrap()
+    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|[—–-]\s*(?:picture|photo|image)\s+by\s|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|\(AP Photo").unwrap()
 });
 /// Page furniture that can look like a short headline.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -82,7 +82,7 @@ pub fn is_prose(line: &str) -> bool {
     let words = line
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .take(20)
+        .take(34)
         .count();
     if words < 10 || is_bullet(line) {
         return false;
@@ -233,7 +233,7 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
             }
             // Stop counting as soon as there is enough prose.
             let dense = (k..nb.len().min(k + DENSITY_WINDOW))
-                .filter(|&j| is_prose_at(j))
+                .filter(|&j| is_prose_at(j) && !is_caption(line(j)))
                 .take(need)
                 .count()
                 >= need;
@@ -258,16 +258,27 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
         let mut score = 0;
         // A byline or a date follows a headline.
         // (A standfirst may come first, so look a little past the text's start.)
-        if (k + 1..(start + 3).min(nb.len()).min(k + DENSITY_WINDOW))
-            .any(|j| is_date_like(line(j)) || is_byline_like(line(j)))
-        {
+        // The byline belongs to the nearest headline above it (or to the
+        // standfirst right under that): a teaser's title further up gets
+        // nothing from it.
+        // Past the text's start only a line of its own counts (a date line
+        // under the standfirst and the author names), never a date in a
+        // sentence; a caption's date never.
+        let meta = (k + 1..nb.len().min(k + DENSITY_WINDOW)).find(|&j| {
+            let l = line(j);
+            (is_date_like(l) || is_byline_like(l)) && !is_caption(l) && (j < start || !is_prose(l))
+        });
+        let owns_meta = meta.is_some_and(|m| !(k + 2..m).any(|j| headline_candidate(line(j))));
+        if owns_meta {
             score += 3;
         }
         // Navigation, a section label or a breadcrumb comes before it.
         if k > 0 && (is_link_like(line(k - 1)) || SEPARATOR.is_match(line(k - 1))) {
             score += 1;
         }
-        if is_caption(l) || (k + 1 < nb.len() && is_caption(line(k + 1))) {
+        // A picture's title sits above its caption; so does a headline
+        // above the lead picture, but then its byline follows.
+        if is_caption(l) || (!owns_meta && k + 1 < nb.len() && is_caption(line(k + 1))) {
             score -= 4;
         }
         if text::word_count(l) >= 6 {
@@ -302,7 +313,12 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
         .map(|i| lines[i].as_ref().trim())
         .filter(|l| !l.is_empty())
         .collect();
-    let links = before.iter().filter(|l| is_link_like(l)).count();
+    // Meta rows and other headlines (teasers: `Showbiz / 4 h ago` above a
+    // story's title) are navigation too.
+    let links = before
+        .iter()
+        .filter(|l| is_link_like(l) || is_header_furniture(l) || headline_candidate(l))
+        .count();
     let prose = before.iter().filter(|l| is_prose(l)).count();
     let menus = links >= MIN_CHROME_LINES && links * 10 >= before.len() * 4;
     // Teasers, prompts and section rows rather than menus: many lines, few
