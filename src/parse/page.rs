@@ -368,6 +368,69 @@ mod tests {
     }
 
     #[test]
+    fn teasers_above_the_headline_do_not_take_its_byline() {
+        // Shape of a Malay Mail page: teaser titles under section/time rows,
+        // then the story's headline, its picture's caption, an advert,
+        // byline and date.
+        let t = lines(&[
+            "Showbiz / 4 h ago",
+            "A very long teaser title about a film that tops the box office in its first week of its release",
+            "Sports / 2 h ago",
+            "Mixed pairs book their tickets to the masters semi-finals in China",
+            "Malaysia",
+            "Ministers paid their own way on foreign trips, spokesman says",
+            "A file photograph shows the spokesman speaking in Shah Alam on November 19, 2024. — Picture by Jane Roe",
+            "New to the app? It is designed to help you grow your savings, and you get a bonus with the code in this post.",
+            "By John Smith",
+            "Friday, 22 Nov 2024 4:55 PM MYT",
+            LEAD,
+            LEAD,
+            LEAD,
+        ].join("\n\n"));
+        let span = find(&t, 0).expect("a page dump");
+        assert_eq!(
+            t[span.headline],
+            "Ministers paid their own way on foreign trips, spokesman says"
+        );
+        assert!(t[span.start].starts_with("New to the app?"));
+    }
+
+    #[test]
+    fn a_date_in_a_caption_vouches_for_no_headline() {
+        // Shape of an Intercept page: the lead picture's caption (with a
+        // date) sits under the site's name and above the headline, whose
+        // date line comes after the standfirst and the author's name.
+        let caption = "A lawmaker walks out of the chamber after colleagues voted to ban her on April 26, 2023, in the state Capitol. Photo: Jane Roe/AP";
+        let t = lines(
+            &[
+                "The",
+                "Intercept_",
+                "* English",
+                "* Português",
+                "A division of First Look Institute",
+                "* Terms of use",
+                "* Privacy",
+                "Donate",
+                "Become a member",
+                caption,
+                "An insider's view of the legislature's attacks on a lawmaker",
+                LEAD,
+                "Jane Doe",
+                "April 28 2023, 3:54 p.m.",
+                caption,
+                LEAD,
+                LEAD,
+            ]
+            .join("\n"),
+        );
+        let span = find(&t, 0).expect("a page dump");
+        assert_eq!(
+            t[span.headline],
+            "An insider's view of the legislature's attacks on a lawmaker"
+        );
+    }
+
+    #[test]
     fn prose_before_the_menus_without_more_prose_is_not_the_article() {
         let t = lines(&format!(
             "Thank you for visiting example.com. You are using a browser version with limited support for CSS.\n\
