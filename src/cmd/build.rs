@@ -61,12 +61,20 @@ fn build(args: &Args) -> anyhow::Result<Exit> {
     if let Some(p) = progress.get() {
         p.finish();
     }
-    rebase(&mut inputs.corpus.diagnostics, &args.seeds);
     if let Some(shard) = args.shard {
-        report(&inputs.corpus);
+        // The part keeps names relative to the seeds (merge adds the folder
+        // once, to the cross-file findings too).
         let toml_path = args.seeds.join(crate::config::FILE_NAME);
         let toml = std::fs::read_to_string(&toml_path).map_err(|e| Error::io(&toml_path, e))?;
-        let part = crate::pipeline::shard::write_part(&args.release.out, shard, &inputs, &toml)?;
+        let part = crate::pipeline::shard::write_part(
+            &args.release.out,
+            shard,
+            &inputs,
+            &args.seeds,
+            &toml,
+        )?;
+        rebase(&mut inputs.corpus.diagnostics, &args.seeds);
+        report(&inputs.corpus);
         eprintln!(
             "wrote {} ({} articles)",
             part.display(),
@@ -78,6 +86,7 @@ fn build(args: &Args) -> anyhow::Result<Exit> {
             Exit::Ok
         });
     }
+    rebase(&mut inputs.corpus.diagnostics, &args.seeds);
     release(&inputs, &args.release)
 }
 

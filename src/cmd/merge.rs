@@ -18,6 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let inputs = shard::merge(&args.parts)?;
+    let shard::Merged { mut inputs, seeds } = shard::merge(&args.parts)?;
+    super::common::rebase(&mut inputs.corpus.diagnostics, &seeds);
     super::build::release(&inputs, &args.release)
 }

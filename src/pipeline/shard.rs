@@ -30,6 +30,11 @@ struct PartMeta {
     k: u32,
     n: u32,
     builder_version: String,
+    /// The seeds folder as the shard was given it: merge names files as
+    /// `build` does, under it.
+    #[serde(default)]
+    seeds: String,
+    /// Files examined: every shard reads them all (for the sources digest).
     files: usize,
     sources_files: usize,
     sources_bytes: u64,
@@ -56,6 +61,7 @@ pub fn write_part(
     out: &Path,
     shard: Shard,
     inputs: &Inputs,
+    seeds: &Path,
     dataset_toml: &str,
 ) -> Result<PathBuf> {
     fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
@@ -81,6 +87,7 @@ pub fn write_part(
         k: shard.k,
         n: shard.n,
         builder_version: crate::config::BUILDER_VERSION.into(),
+        seeds: seeds.to_string_lossy().into_owned(),
         files: c.files,
         sources_files: c.sources.files,
         sources_bytes: c.sources.bytes,
@@ -110,10 +117,17 @@ pub fn write_part(
     Ok(target)
 }
 
+/// What `merge` gives: the inputs of one release, and the seeds folder the
+/// shards were built from (findings name their files under it).
+pub struct Merged {
+    pub inputs: Inputs,
+    pub seeds: PathBuf,
+}
+
 /// Reads parts (folders `part-K-of-N`, or folders holding them) back into
 /// the inputs of one release, with the cross-file checks run over all of
 /// them. Every shard 0..N must be there exactly once.
-pub fn merge(paths: &[PathBuf]) -> Result<Inputs> {
+pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
     let mut parts: Vec<(PartMeta, PathBuf)> = Vec::new();
     for p in paths {
         let dirs: Vec<PathBuf> = if p.join(META).is_file() {
@@ -152,7 +166,10 @@ pub fn merge(paths: &[PathBuf]) -> Result<Inputs> {
         )));
     }
     for (m, d) in &parts {
-        if m.sources_sha256 != first.sources_sha256 || m.dataset_toml != first.dataset_toml {
+        if m.sources_sha256 != first.sources_sha256
+            || m.dataset_toml != first.dataset_toml
+            || m.files != first.files
+        {
             return Err(bad(format!(
                 "{} was built from other sources than shard 0",
                 d.display()
@@ -175,10 +192,8 @@ pub fn merge(paths: &[PathBuf]) -> Result<Inputs> {
     let mut store = Store::new()?;
     let mut fingerprints = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut files = 0;
     let mut names: Vec<String> = Vec::new();
     for (m, d) in &parts {
-        files += m.files;
         for pd in &m.diagnostics {
             let rule = *Rule::ALL
                 .iter()
@@ -224,17 +239,21 @@ pub fn merge(paths: &[PathBuf]) -> Result<Inputs> {
     )?);
     store.finish()?;
     diagnostic::sort(&mut diagnostics);
-    Ok(Inputs {
+    let inputs = Inputs {
         config,
         corpus: Corpus {
             store,
             diagnostics,
-            files,
+            files: first.files,
             sources: Sources {
                 files: first.sources_files,
                 bytes: first.sources_bytes,
                 sha256: first.sources_sha256.clone(),
             },
         },
+    };
+    Ok(Merged {
+        inputs,
+        seeds: PathBuf::from(&first.seeds),
     })
 }
