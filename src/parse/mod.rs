@@ -152,6 +152,7 @@ pub fn parse(source: &Source, options: &Options) -> Parsed {
         p.line(idx, idx == body_start, raw);
     }
     p.finish_header(None);
+    p.drop_key_points();
     diagnostics.append(&mut p.diagnostics);
 
     let order = front_matter.date_order.or(options.date_order);
@@ -299,6 +300,10 @@ impl Parser<'_> {
                 self.block += 1;
                 continue;
             }
+            // Nothing but blank lines between this line and the text.
+            let last = lines[idx + 1..span.start]
+                .iter()
+                .all(|l| l.trim().is_empty());
             let reason = if BYLINE.is_match(line)
                 || PLACE_BYLINE.is_match(line)
                 || page::is_byline_like(line)
@@ -306,7 +311,9 @@ impl Parser<'_> {
                 "byline"
             } else if let Some(rule) = chrome::match_line(line) {
                 rule.name
-            } else if page::is_prose(line) && !page::is_caption(line) {
+            } else if (page::is_prose(line) || (last && page::is_sentence(line)))
+                && !page::is_caption(line)
+            {
                 // A standfirst: article text.
                 self.body.push(paragraphs::Line {
                     line: disk,
@@ -463,6 +470,28 @@ impl Parser<'_> {
             block: self.block,
             text: line.to_string(),
         });
+    }
+
+    /// Key points: a list right under the headline that sums up the
+    /// article (`- She lost 130 pounds in two years ...`) before its first
+    /// paragraph. They repeat the text, and a lead that starts with them
+    /// is not the article's; a list that is the whole text, or that comes
+    /// after text, stays.
+    fn drop_key_points(&mut self) {
+        if self.title.is_none() {
+            return;
+        }
+        let run = self
+            .body
+            .iter()
+            .take_while(|l| page::is_key_point(&l.text))
+            .count();
+        if run == 0 || !self.body.get(run).is_some_and(|l| page::is_prose(&l.text)) {
+            return;
+        }
+        for l in self.body.drain(..run) {
+            self.dropped.push(drop(l.line, "key-points", &l.text, true));
+        }
     }
 
     /// In a page dump, share rows, captions and icons between the text's
@@ -733,6 +762,87 @@ mod tests {
         }
         let p = parse_str("Chef's son fighting for life after horror market stabbing\nThe text begins.\nChef's son fighting for life after horror stabbing at market");
         assert!(p.body().ends_with("stabbing at market"));
+    }
+
+    #[test]
+    fn key_points_under_the_headline_are_dropped_but_other_lists_stay() {
+        // Shape of a Business Insider page (tests/fixtures/realworld, 007).
+        let lead = "On a family trip in 2022, she stayed in the car as everyone else went to the beach, and she said so later.";
+        let p = parse_str(&format!(
+            "A woman who lost 130 pounds shares the changes she was not expecting\n- She struggled with her weight until she had surgery in 2023.\n- She lost 130 pounds in two years and saw some unexpected changes.\n{lead}\nMore text."
+        ));
+        assert!(p.body().starts_with(lead), "{}", p.body());
+        assert_eq!(
+            p.dropped
+                .iter()
+                .filter(|d| d.reason == "key-points")
+                .count(),
+            2
+        );
+        // Refused: a list that is the whole text, a list after text, and a
+        // list followed by no running text.
+        for text in [
+            "The winners of the village show this year\n- Best marrow: Jane Doe of the village\n- Best jam: John Smith of the town",
+            &format!("The winners of the village show this year\n{lead}\n- Best marrow: Jane Doe of the village\n- Best jam: John Smith of the town"),
+            "The winners of the village show this year\n- Best marrow: Jane Doe of the village\n- Best jam: John Smith of the town\nMore soon",
+        ] {
+            let p = parse_str(text);
+            assert!(p.body().contains("- Best marrow"), "{text}");
+            assert!(!p.dropped.iter().any(|d| d.reason == "key-points"));
+        }
+    }
+
+    #[test]
+    fn in_a_page_dump_a_short_sentence_right_above_the_text_opens_the_body() {
+        const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+        let page = |above: &str| {
+            parse_str(
+                &[
+                    "* World",
+                    "* Politics",
+                    "* Business",
+                    "* Sport",
+                    "Search",
+                    "Protests grow as the minister is dismissed and the general may be next",
+                    "by Jane Doe Jul. 19, 2026 9:45 am",
+                    "* Share",
+                    "* Email",
+                    above,
+                    "",
+                    LEAD,
+                    LEAD,
+                    LEAD,
+                ]
+                .join("\n"),
+            )
+        };
+        assert!(page("A preventable crisis.")
+            .body()
+            .starts_with("A preventable crisis.\n\n"));
+        // Refused: the same sentence with furniture between it and the text,
+        // and a caption.
+        let p = parse_str(
+            &[
+                "* World",
+                "* Politics",
+                "* Business",
+                "* Sport",
+                "Search",
+                "Protests grow as the minister is dismissed and the general may be next",
+                "by Jane Doe Jul. 19, 2026 9:45 am",
+                "A preventable crisis.",
+                "* Share",
+                "* Email",
+                LEAD,
+                LEAD,
+                LEAD,
+            ]
+            .join("\n"),
+        );
+        assert!(p.body().starts_with(LEAD), "{}", p.body());
+        assert!(page("The minister (left) and the general (right).")
+            .body()
+            .starts_with(LEAD));
     }
 
     #[test]

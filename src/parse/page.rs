@@ -56,7 +56,7 @@ static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A picture's caption or credit.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|[—–-]\s*(?:picture|photo|image)\s+by\s|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|\(AP Photo").unwrap()
+    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|[—–-]\s*(?:picture|photo|image)\s+by\s|\s[—–-]\s*(?:copyright\b|©)|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|,\s(?:far\s)?(?:left|right|centre|center),\s|\bin this (?:\w+\s)?(?:picture|photo|photograph|image|illustration)\b|\(AP Photo").unwrap()
 });
 /// Page furniture that can look like a short headline.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,6 +70,18 @@ const STOP_WORDS: &[&str] = &[
     "are", "after", "over", "says", "said", "its", "his", "her", "their", "into", "about",
 ];
 
+fn is_stop_word(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w))
+}
+
+/// A list item marked with a symbol and holding a few words of text:
+/// what sites print as key points.
+pub fn is_key_point(line: &str) -> bool {
+    static KEY_POINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-*•▪]\s+\S").unwrap());
+    KEY_POINT.is_match(line) && text::word_count(line) >= 5
+}
+
 fn is_bullet(line: &str) -> bool {
     BULLET.is_match(line)
 }
@@ -79,12 +91,22 @@ fn is_bullet(line: &str) -> bool {
 /// A lone question is not prose: headlines ask questions too.
 pub fn is_prose(line: &str) -> bool {
     // Counting stops at 20: every test below needs no more.
-    let words = line
+    let (mut words, mut stop) = (0, 0);
+    for w in line
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .take(34)
-        .count();
+        .take(20)
+    {
+        words += 1;
+        stop += usize::from(is_stop_word(w));
+    }
     if words < 10 || is_bullet(line) {
+        return false;
+    }
+    // Twenty words of running English hold many function words; a menu
+    // glued into one line (`Culture Azerbaijan Diary Cinema Creators ...`)
+    // holds almost none.
+    if words >= 20 && stop < 4 && !SENTENCE_END.is_match(line) {
         return false;
     }
     // Two short sentences can be a headline ("... in January. Now, it
@@ -165,6 +187,12 @@ pub fn is_standfirst(line: &str) -> bool {
     reads && !line.starts_with("...") && !line.starts_with('…') && !is_header_furniture(line)
 }
 
+/// A sentence, however short (`A preventable crisis.`), that is not
+/// furniture: right above the text's start it is the text's first line.
+pub fn is_sentence(line: &str) -> bool {
+    text::word_count(line) >= 3 && SENTENCE_END_ANY.is_match(line) && !is_header_furniture(line)
+}
+
 /// Lists, links, captions, dates, bylines, buttons and meta rows: never a
 /// headline or a standfirst.
 fn is_header_furniture(line: &str) -> bool {
@@ -175,6 +203,7 @@ fn is_header_furniture(line: &str) -> bool {
         || is_byline_like(line)
         || FURNITURE.is_match(line)
         || SEPARATOR.is_match(line)
+        || super::chrome::match_line(line).is_some()
 }
 
 /// Could be the headline of a page dump.
@@ -428,6 +457,68 @@ mod tests {
             t[span.headline],
             "An insider's view of the legislature's attacks on a lawmaker"
         );
+    }
+
+    #[test]
+    fn a_menu_glued_into_one_line_is_not_prose_but_a_long_sentence_is() {
+        assert!(!is_prose("Culture Azerbaijan Diary Cinema Creators Crossing Cultures Cry Like A Boy Cult Inspire Saudi Meet The Locals Ocean Sci-Tech Space Health Smart Health Explore"));
+        // Refused: long running text without a full stop, and a long
+        // sentence with few function words but a full stop.
+        assert!(is_prose("The committee met again on Tuesday to discuss the budget and officials said a decision would come soon after the summer"));
+        assert!(is_prose("Prime Minister Shigeru Ishiba, Finance Minister Katsunobu Kato, Foreign Minister Takeshi Iwaya, Defence Minister Gen Nakatani attended."));
+    }
+
+    #[test]
+    fn captions_by_their_credits_and_positions() {
+        for caption in [
+            "The leaders of seven parties, including the party's president, center, participate in a debate in Tokyo on Saturday.",
+            "Fire is seen on an airplane after it takes off from the airport on April 24, 2023 in this picture obtained from social media.",
+            "The prime minister is dealing with an influx of migrants at the border - Copyright Jane Roe/Copyright 2024 The AP. All rights reserved",
+            "A file photograph shows the minister speaking in Shah Alam on November 19, 2024. — Picture by Jane Roe",
+        ] {
+            assert!(is_caption(caption), "{caption}");
+        }
+        // Refused: the same words in running text.
+        for text in [
+            "The party turned left, then right, and the centre held until the vote in this parliament.",
+            "She said the picture in this case was not yet clear, and the copyright holder agreed.",
+        ] {
+            assert!(!is_caption(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_short_sentence_right_above_the_text_is_its_first_line() {
+        let t = lines(
+            &[
+                "* World",
+                "* Politics",
+                "* Business",
+                "* Sport",
+                "Search",
+                "Protests grow as the minister is dismissed and the general may be next",
+                "by Jane Doe Jul. 19, 2026 9:45 am",
+                "* Share",
+                "* Email",
+                "* Print",
+                "A preventable crisis.",
+                LEAD,
+                LEAD,
+                LEAD,
+            ]
+            .join("\n"),
+        );
+        let span = find(&t, 0).expect("a page dump");
+        assert_eq!(t[span.start], LEAD);
+        assert!(is_sentence("A preventable crisis."));
+        // Refused: labels, buttons and captions.
+        for l in [
+            "Read more.",
+            "Share this article.",
+            "Zelensky (left) may be forced to fire Syrsky (right).",
+        ] {
+            assert!(!is_sentence(l), "{l}");
+        }
     }
 
     #[test]
