@@ -100,9 +100,12 @@ pub fn build(seeds: &Path, out: &Path, version: Option<&str>) -> Result<Outcome>
 
 /// What changed from the release in folder `old` to the one in `new`.
 pub fn diff(old: &Path, new: &Path) -> Result<Diff> {
+    for dir in [old, new] {
+        release::layout::Manifest::read(dir)?;
+    }
     let (old, new) = (
-        dist::folder::load_release(old)?,
-        dist::folder::load_release(new)?,
+        dist::diff::Side::Release(old),
+        dist::diff::Side::Release(new),
     );
-    Ok(dist::diff::diff(&old.articles, &new.articles))
+    Ok(dist::diff::diff_sides(&old, &new, true)?.0)
 }

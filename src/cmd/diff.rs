@@ -33,9 +33,15 @@ fn version_of(dir: &std::path::Path) -> String {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let load = |dir: &PathBuf| crate::dist::folder::load_release(dir);
-    let (old, new) = (load(&args.old)?, load(&args.new)?);
-    let d = diff::diff(&old.articles, &new.articles);
+    // Both must be releases (a manifest), not any folder with a JSONL file.
+    for dir in [&args.old, &args.new] {
+        crate::release::layout::Manifest::read(dir)?;
+    }
+    let (d, described) = diff::diff_sides(
+        &diff::Side::Release(&args.old),
+        &diff::Side::Release(&args.new),
+        true,
+    )?;
     let out = match args.format {
         DiffFormat::Text => diff::text(&d),
         DiffFormat::Json => {
@@ -47,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             &d,
             &version_of(&args.old),
             &version_of(&args.new),
-            &new.articles,
+            &described,
         ),
     };
     print!("{out}");

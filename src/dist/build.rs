@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::pipeline::inputs::Inputs;
 use crate::pipeline::timings::{self, Stage};
 use crate::record::schema;
-use crate::release::layout::{FILES, MANIFEST, SUMS};
+use crate::release::layout::{Manifest, FILES, MANIFEST, SUMS};
 use crate::release::policy::{self, Bump, VersionPolicy};
 use crate::release::writer;
 use semver::Version;
@@ -54,14 +54,21 @@ pub fn stage(
             },
         ),
         Some(prev) => {
-            let old = dist.load(&prev)?;
-            // The diff holds both releases in memory; it runs only when a
-            // previous release exists.
-            let articles = store.to_vec()?;
-            let change = diff::diff(&old.articles, &articles);
+            let prev_dir = dist.dir(&prev);
+            // Streamed in bounded memory (sorted compact keys), never the
+            // two releases side by side.
+            let (change, described) = timings::time(Stage::Diff, || {
+                diff::diff_sides(
+                    &diff::Side::Release(&prev_dir),
+                    &diff::Side::Store(store),
+                    false,
+                )
+            })?;
+            let old_schema = super::folder::read_schema(&prev_dir)?;
+            let old_manifest = Manifest::read(&prev_dir)?;
             let new_schema: serde_json::Value =
                 serde_json::from_str(schema::TEXT).map_err(|e| Error::Schema(e.to_string()))?;
-            let (required, reasons) = diff::required_bump(&change, &old.schema, &new_schema);
+            let (required, reasons) = diff::required_bump(&change, &old_schema, &new_schema);
             let actual = policy::bump_between(&prev, version).unwrap_or(Bump::Patch);
             let overridden = actual < required;
             if overridden && !allow_policy && !exists {
@@ -72,10 +79,10 @@ pub fn stage(
                 )));
             }
             let mut changes =
-                diff::markdown(&change, &prev.to_string(), &version.to_string(), &articles);
+                diff::markdown(&change, &prev.to_string(), &version.to_string(), &described);
             // Files new to this release (formats and metadata the builder
             // learned to write) are news to a reader too.
-            let had: Vec<&str> = old.manifest.files.iter().map(|f| f.path.as_str()).collect();
+            let had: Vec<&str> = old_manifest.files.iter().map(|f| f.path.as_str()).collect();
             let new_files: Vec<String> = FILES
                 .iter()
                 .filter(|f| ![SUMS, MANIFEST].contains(f) && !had.contains(f))

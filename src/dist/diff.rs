@@ -4,12 +4,18 @@
 //! `source_file` now with another ID (the source was edited) and the same ID
 //! with other field values (the parser changed). They are reported apart.
 
+use crate::error::{Error, Result};
+use crate::input::digest::sha256_u128;
+use crate::record::spill::{self, Fixed, Sorter};
+use crate::record::store::Store;
 use crate::record::{Article, ArticleId, FIELDS};
+use crate::release::layout::Records;
 use crate::release::policy::{schema_breaks, Bump};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edited {
@@ -49,61 +55,224 @@ pub struct Diff {
     pub summary: DiffSummary,
 }
 
-pub fn diff(old: &[Article], new: &[Article]) -> Diff {
-    let old_by_id: BTreeMap<ArticleId, &Article> = old.iter().map(|a| (a.id, a)).collect();
-    let new_by_id: BTreeMap<ArticleId, &Article> = new.iter().map(|a| (a.id, a)).collect();
-    let new_by_file: BTreeMap<&str, &Article> =
-        new.iter().map(|a| (a.source_file.as_str(), a)).collect();
+/// One side of a diff: where its records are read from, as often as the
+/// diff needs (twice), one at a time.
+pub enum Side<'a> {
+    /// A release folder (its `articles.jsonl`).
+    Release(&'a Path),
+    /// Records being built, in their spill store.
+    Store(&'a Store),
+    #[cfg(test)]
+    Slice(&'a [Article]),
+}
 
-    let mut edited = Vec::new();
-    let mut removed = Vec::new();
-    let mut edited_new_ids = BTreeSet::new();
-    for (id, a) in &old_by_id {
-        if new_by_id.contains_key(id) {
-            continue;
+type Articles<'a> = Box<dyn Iterator<Item = Result<Article>> + 'a>;
+
+impl Side<'_> {
+    fn records(&self) -> Result<Articles<'_>> {
+        Ok(match self {
+            Side::Release(dir) => Box::new(Records::open(dir)?),
+            Side::Store(store) => Box::new(store.iter()),
+            #[cfg(test)]
+            Side::Slice(articles) => Box::new(articles.iter().cloned().map(Ok)),
+        })
+    }
+}
+
+/// What the diff keeps of every record: its id, a digest of all its field
+/// values and a digest of its file name (40 bytes, sorted by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct ById {
+    id: u64,
+    record: u128,
+    file: u128,
+}
+
+impl Fixed for ById {
+    const SIZE: usize = 40;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.id.to_be_bytes());
+        out.extend_from_slice(&self.record.to_be_bytes());
+        out.extend_from_slice(&self.file.to_be_bytes());
+    }
+    fn get(b: &[u8]) -> Self {
+        let (id, rest) = b.split_at(8);
+        let (record, file) = rest.split_at(16);
+        ById {
+            id: u64::from_be_bytes(id.try_into().unwrap_or_default()),
+            record: u128::from_be_bytes(record.try_into().unwrap_or_default()),
+            file: u128::from_be_bytes(file.try_into().unwrap_or_default()),
         }
-        match new_by_file.get(a.source_file.as_str()) {
-            Some(n) if !old_by_id.contains_key(&n.id) => {
-                edited_new_ids.insert(n.id);
-                edited.push(Edited {
-                    source_file: a.source_file.clone(),
-                    old_id: a.id,
-                    new_id: n.id,
-                });
+    }
+}
+
+/// A record on one side only, sorted by file name digest: an edit when the
+/// other side has the same file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct ByFile {
+    file: u128,
+    id: u64,
+}
+
+impl Fixed for ByFile {
+    const SIZE: usize = 24;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.file.to_be_bytes());
+        out.extend_from_slice(&self.id.to_be_bytes());
+    }
+    fn get(b: &[u8]) -> Self {
+        let (file, id) = b.split_at(16);
+        ByFile {
+            file: u128::from_be_bytes(file.try_into().unwrap_or_default()),
+            id: u64::from_be_bytes(id.try_into().unwrap_or_default()),
+        }
+    }
+}
+
+fn serialized(a: &Article) -> Result<Vec<u8>> {
+    serde_json::to_vec(a).map_err(|e| Error::Schema(format!("record {}: {e}", a.id)))
+}
+
+/// The keys of a side, sorted by id within `budget` bytes.
+fn keys(side: &Side, budget: usize) -> Result<Box<dyn Iterator<Item = Result<ById>>>> {
+    let mut sorter = Sorter::new(budget);
+    for a in side.records()? {
+        let a = a?;
+        sorter.push(ById {
+            id: a.id.as_u64(),
+            record: sha256_u128(&serialized(&a)?),
+            file: sha256_u128(a.source_file.as_bytes()),
+        })?;
+    }
+    sorter.finish()
+}
+
+fn next<T>(it: &mut dyn Iterator<Item = Result<T>>) -> Result<Option<T>> {
+    it.next().transpose()
+}
+
+/// What changed from `old` to `new`, in memory bounded by the sort budget
+/// (`NEWSCORPUS_SORT_BUFFER`) plus what the change itself names: both sides
+/// are reduced to sorted compact keys and merge-joined by id, the records
+/// on one side only joined again by file name, and only the records that
+/// differ are read again for detail. With `values`, a changed record's old
+/// and new field values are kept (for `diff`); without, only the names of
+/// the fields that changed (what `CHANGES.md` prints), from per-field
+/// digests. Also returns how each added record is described.
+pub fn diff_sides(
+    old: &Side,
+    new: &Side,
+    values: bool,
+) -> Result<(Diff, BTreeMap<ArticleId, String>)> {
+    // Two id sorts run one after the other; then two file sorts side by side.
+    let budget = spill::budget();
+    let mut old_keys = keys(old, budget)?;
+    let mut new_keys = keys(new, budget)?;
+    let mut old_only = Sorter::<ByFile>::new(budget / 2);
+    let mut new_only = Sorter::<ByFile>::new(budget / 2);
+    let mut changed_ids = BTreeSet::new();
+    let mut unchanged = 0;
+    let (mut o, mut n) = (next(&mut old_keys)?, next(&mut new_keys)?);
+    loop {
+        match (o, n) {
+            (None, None) => break,
+            (Some(a), Some(b)) if a.id == b.id => {
+                if a.record == b.record {
+                    unchanged += 1;
+                } else {
+                    changed_ids.insert(a.id);
+                }
+                (o, n) = (next(&mut old_keys)?, next(&mut new_keys)?);
             }
-            _ => removed.push(*id),
+            (Some(a), b) if b.is_none_or(|b| a.id < b.id) => {
+                old_only.push(ByFile {
+                    file: a.file,
+                    id: a.id,
+                })?;
+                o = next(&mut old_keys)?;
+            }
+            (_, Some(b)) => {
+                new_only.push(ByFile {
+                    file: b.file,
+                    id: b.id,
+                })?;
+                n = next(&mut new_keys)?;
+            }
+            (Some(_), None) => unreachable!("covered above"),
+        }
+    }
+    drop((old_keys, new_keys));
+
+    // Same file, an id on each side only: the source was edited.
+    let (mut old_only, mut new_only) = (old_only.finish()?, new_only.finish()?);
+    let (mut removed, mut added, mut edited_pairs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut o, mut n) = (next(&mut old_only)?, next(&mut new_only)?);
+    loop {
+        match (o, n) {
+            (None, None) => break,
+            (Some(a), Some(b)) if a.file == b.file => {
+                edited_pairs.push((a.id, b.id));
+                (o, n) = (next(&mut old_only)?, next(&mut new_only)?);
+            }
+            (Some(a), b) if b.is_none_or(|b| a.file < b.file) => {
+                removed.push(a.id);
+                o = next(&mut old_only)?;
+            }
+            (_, Some(b)) => {
+                added.push(b.id);
+                n = next(&mut new_only)?;
+            }
+            (Some(_), None) => unreachable!("covered above"),
+        }
+    }
+    removed.sort_unstable();
+    added.sort_unstable();
+
+    // Read again only what differs.
+    let edited_old: BTreeMap<u64, u64> = edited_pairs.iter().copied().collect();
+    let added_set: BTreeSet<u64> = added.iter().copied().collect();
+    let mut before: BTreeMap<u64, Vec<(&'static str, Value)>> = BTreeMap::new();
+    let mut edited = Vec::new();
+    for a in old.records()? {
+        let a = a?;
+        let id = a.id.as_u64();
+        if let Some(&new_id) = edited_old.get(&id) {
+            edited.push(Edited {
+                source_file: a.source_file.clone(),
+                old_id: a.id,
+                new_id: ArticleId::from_u64(new_id),
+            });
+        }
+        if changed_ids.contains(&id) {
+            before.insert(id, fields(&a, values)?);
         }
     }
     edited.sort_by(|a, b| a.source_file.cmp(&b.source_file));
-    let added: Vec<ArticleId> = new_by_id
-        .keys()
-        .filter(|id| !old_by_id.contains_key(*id) && !edited_new_ids.contains(*id))
-        .copied()
-        .collect();
-
+    let mut described = BTreeMap::new();
     let mut changed = Vec::new();
-    let mut unchanged = 0;
-    for (id, a) in &old_by_id {
-        let Some(b) = new_by_id.get(id) else { continue };
-        let (va, vb) = (
-            serde_json::to_value(a).unwrap_or_default(),
-            serde_json::to_value(b).unwrap_or_default(),
-        );
-        let fields: Vec<FieldChange> = FIELDS
-            .iter()
-            .filter(|f| va[**f] != vb[**f])
-            .map(|f| FieldChange {
+    for b in new.records()? {
+        let b = b?;
+        let id = b.id.as_u64();
+        if added_set.contains(&id) {
+            described.insert(b.id, describe(&b));
+        }
+        let Some(old_fields) = before.remove(&id) else {
+            continue;
+        };
+        let new_fields = fields(&b, values)?;
+        let fields: Vec<FieldChange> = old_fields
+            .into_iter()
+            .zip(new_fields)
+            .filter(|((_, va), (_, vb))| va != vb)
+            .map(|((f, va), (_, vb))| FieldChange {
                 field: f.to_string(),
-                old: va[*f].clone(),
-                new: vb[*f].clone(),
+                old: if values { va } else { Value::Null },
+                new: if values { vb } else { Value::Null },
             })
             .collect();
-        if fields.is_empty() {
-            unchanged += 1;
-        } else {
-            changed.push(Changed { id: *id, fields });
-        }
+        changed.push(Changed { id: b.id, fields });
     }
+    changed.sort_by_key(|c| c.id);
     let summary = DiffSummary {
         added: added.len(),
         removed: removed.len(),
@@ -111,13 +280,44 @@ pub fn diff(old: &[Article], new: &[Article]) -> Diff {
         changed: changed.len(),
         unchanged,
     };
-    Diff {
-        added,
-        removed,
-        edited,
-        changed,
-        summary,
-    }
+    let ids = |v: Vec<u64>| v.into_iter().map(ArticleId::from_u64).collect();
+    Ok((
+        Diff {
+            added: ids(added),
+            removed: ids(removed),
+            edited,
+            changed,
+            summary,
+        },
+        described,
+    ))
+}
+
+/// Each field of a record: its value, or (without `values`) a digest of it.
+fn fields(a: &Article, values: bool) -> Result<Vec<(&'static str, Value)>> {
+    let v = serde_json::to_value(a).map_err(|e| Error::Schema(format!("record {}: {e}", a.id)))?;
+    Ok(FIELDS
+        .iter()
+        .map(|f| {
+            let value = if values {
+                v[*f].clone()
+            } else {
+                Value::from(format!(
+                    "{:032x}",
+                    sha256_u128(v[*f].to_string().as_bytes())
+                ))
+            };
+            (*f, value)
+        })
+        .collect())
+}
+
+/// What changed from `old` to `new`, with field values: for records in memory.
+#[cfg(test)]
+pub fn diff(old: &[Article], new: &[Article]) -> Diff {
+    diff_sides(&Side::Slice(old), &Side::Slice(new), true)
+        .map(|(d, _)| d)
+        .expect("records in memory serialise, and the sorter's files are not needed")
 }
 
 /// The bump the change from the old release to the new needs, with reasons.
@@ -161,8 +361,13 @@ pub fn required_bump(diff: &Diff, old_schema: &Value, new_schema: &Value) -> (Bu
 }
 
 /// Markdown, for `CHANGES.md` and `diff --format markdown`.
-pub fn markdown(diff: &Diff, old_version: &str, new_version: &str, new: &[Article]) -> String {
-    let by_id: BTreeMap<ArticleId, &Article> = new.iter().map(|a| (a.id, a)).collect();
+/// `described`: how each added record is told (see [`describe`]).
+pub fn markdown(
+    diff: &Diff,
+    old_version: &str,
+    new_version: &str,
+    described: &BTreeMap<ArticleId, String>,
+) -> String {
     let mut s = format!("# Changes in {new_version} (since {old_version})\n\n");
     let d = &diff.summary;
     let _ = writeln!(
@@ -173,9 +378,9 @@ pub fn markdown(diff: &Diff, old_version: &str, new_version: &str, new: &[Articl
     if !diff.added.is_empty() {
         s.push_str("\n## Added\n\n");
         for id in &diff.added {
-            match by_id.get(id) {
-                Some(a) => {
-                    let _ = writeln!(s, "- `{id}` {}", describe(a));
+            match described.get(id) {
+                Some(d) => {
+                    let _ = writeln!(s, "- `{id}` {d}");
                 }
                 None => {
                     let _ = writeln!(s, "- `{id}`");
@@ -205,7 +410,8 @@ pub fn markdown(diff: &Diff, old_version: &str, new_version: &str, new: &[Articl
     s
 }
 
-fn describe(a: &Article) -> String {
+/// An added record as CHANGES.md tells it: file, title and date.
+pub fn describe(a: &Article) -> String {
     let mut s = format!("`{}`", a.source_file);
     if let Some(t) = &a.title {
         let _ = write!(s, " “{t}”");

@@ -10,8 +10,7 @@
 
 use crate::error::{json, Error, Result};
 use crate::input::digest::sha256_hex;
-use crate::record::Article;
-use crate::release::layout::{Manifest, Records, MANIFEST, SCHEMA};
+use crate::release::layout::{Manifest, MANIFEST, SCHEMA};
 use semver::Version;
 use serde::Serialize;
 use std::fs::{self, File};
@@ -24,13 +23,6 @@ const STAGING_PREFIX: &str = ".staging-";
 
 pub struct Dist {
     root: PathBuf,
-}
-
-/// A release read back from disk.
-pub struct Stored {
-    pub articles: Vec<Article>,
-    pub schema: serde_json::Value,
-    pub manifest: Manifest,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -72,8 +64,9 @@ impl Dist {
         Ok(self.versions()?.into_iter().filter(|v| v < version).max())
     }
 
-    pub fn load(&self, version: &Version) -> Result<Stored> {
-        load_release(&self.root.join(version.to_string()))
+    /// The folder of release `version`.
+    pub fn dir(&self, version: &Version) -> PathBuf {
+        self.root.join(version.to_string())
     }
 
     /// Takes the folder's lock, creating the folder; fails fast when another
@@ -96,16 +89,11 @@ impl Dist {
     }
 }
 
-pub fn load_release(dir: &Path) -> Result<Stored> {
-    let articles = Records::open(dir)?.collect::<Result<Vec<Article>>>()?;
+/// The JSON Schema a release was written with.
+pub fn read_schema(dir: &Path) -> Result<serde_json::Value> {
     let path = dir.join(SCHEMA);
     let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let schema = serde_json::from_slice(&bytes).map_err(json(&path))?;
-    Ok(Stored {
-        articles,
-        schema,
-        manifest: Manifest::read(dir)?,
-    })
+    serde_json::from_slice(&bytes).map_err(json(&path))
 }
 
 pub struct Lock<'a> {

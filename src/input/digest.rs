@@ -24,6 +24,15 @@ pub fn prefix128(hex: &str) -> u128 {
         .unwrap_or(0)
 }
 
+/// The first 128 bits of the SHA-256 of `bytes`, big-endian: a compact key
+/// for comparing values that are too large to keep.
+pub fn sha256_u128(bytes: &[u8]) -> u128 {
+    let digest = Sha256::digest(bytes);
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_be_bytes(first)
+}
+
 /// The first 64 bits of a SHA-256, big-endian (the number its first 16 hex
 /// digits spell).
 pub fn prefix64(digest: &[u8; 32]) -> u64 {

@@ -551,8 +551,11 @@ impl Parser<'_> {
 /// made mostly of the headline's words. A lead that retells the headline
 /// ends its sentence and stays.
 fn headline_variant(title: &str, line: &str) -> bool {
-    fn words(s: &str) -> Vec<String> {
+    /// The distinct words that carry meaning (function words say nothing
+    /// of whether two lines tell the same story).
+    fn words(s: &str) -> std::collections::BTreeSet<String> {
         s.split_whitespace()
+            .filter(|w| !page::is_stop_word(w))
             .map(|w| {
                 w.trim_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase()
@@ -560,13 +563,18 @@ fn headline_variant(title: &str, line: &str) -> bool {
             .filter(|w| !w.is_empty())
             .collect()
     }
-    if !headline_shaped(line) || line.trim_end().ends_with(['?', '!']) {
+    /// Headlines are short; a longer line is text however many words it shares.
+    const MAX_WORDS: usize = 20;
+    if !headline_shaped(line)
+        || line.trim_end().ends_with(['?', '!'])
+        || text::word_count(line) > MAX_WORDS
+    {
         return false;
     }
     let (title, line) = (words(title), words(line));
-    let shared = line.iter().filter(|w| title.contains(w)).count();
-    // Three in five of its words, and enough of them to not be chance.
-    line.len() >= 4 && shared >= 4 && shared * 5 >= line.len() * 3
+    let shared = line.intersection(&title).count();
+    // Half its words, and enough of them to not be chance.
+    shared >= 4 && shared * 2 >= line.len()
 }
 
 fn headline_shaped(line: &str) -> bool {
@@ -754,6 +762,8 @@ mod tests {
             "Chef's son fighting for life after horror stabbing at market.",
             "Is the chef's son fighting for life after the market stabbing?",
             "Police hunt two teenagers seen running from the market",
+            // Too long for a headline, however many words it shares.
+            "Chef's son fighting for life after horror stabbing at market and police said the son was fighting for his life after the horror stabbing at the market",
         ] {
             let p = parse_str(&format!(
                 "Chef's son fighting for life after horror market stabbing\n{second}\nMore text."

@@ -70,7 +70,8 @@ const STOP_WORDS: &[&str] = &[
     "are", "after", "over", "says", "said", "its", "his", "her", "their", "into", "about",
 ];
 
-fn is_stop_word(w: &str) -> bool {
+/// A function word (`the`, `of`, `said`, ...): running text is full of them.
+pub fn is_stop_word(w: &str) -> bool {
     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
     STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w))
 }

@@ -16,10 +16,11 @@ pub enum Stage {
     Schema,
     Serialize,
     CrossFile,
+    Diff,
     Write,
 }
 
-const NAMES: [&str; 8] = [
+const NAMES: [&str; 9] = [
     "read (open, read bytes, hash raw bytes)",
     "canonicalise + source hash",
     "parse",
@@ -27,10 +28,11 @@ const NAMES: [&str; 8] = [
     "schema check",
     "serialise + sketch",
     "cross-file checks (duplicates, near duplicates)",
+    "diff against the previous release (CHANGES.md, version policy)",
     "write release (serialise, hash, write, sync)",
 ];
 
-static NANOS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+static NANOS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
 
 pub fn enable() {
     ENABLED.store(true, Ordering::Relaxed);

@@ -1,8 +1,11 @@
-//! The release record: [`Article`], its JSON Schema, release order, and the
-//! spill store that holds records on disk between parsing and writing.
+//! The release record: [`Article`], its JSON Schema, release order, the
+//! spill store that holds records on disk between parsing and writing, and
+//! the external sort of compact keys (`spill`) that keeps comparisons of
+//! whole releases in bounded memory.
 
 pub(crate) mod article;
 pub(crate) mod schema;
+pub(crate) mod spill;
 pub(crate) mod store;
 
 pub use crate::input::id::ArticleId;

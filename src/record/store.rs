@@ -109,9 +109,4 @@ impl Store {
     pub fn iter(&self) -> impl Iterator<Item = Result<Article>> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
-
-    /// Every record, in memory: for small corpora and for diffs.
-    pub fn to_vec(&self) -> Result<Vec<Article>> {
-        self.iter().collect()
-    }
 }

@@ -583,3 +583,75 @@ fn parquet_holds_the_json_records_with_the_schemas_types() {
     }
     assert_eq!(row, records.len());
 }
+
+/// The second release is diffed against the first from sorted compact keys
+/// spilled to disk: with a sort budget of a few bytes (every key its own
+/// run, runs merged in cascades) the release, its CHANGES.md and manifest,
+/// and `diff` in every format are byte-identical to the default budget.
+#[test]
+fn a_second_release_is_the_same_whatever_the_sort_budget() {
+    let wd = Workdir::new();
+    for (dir, count, seed) in [("gen", "300", "21"), ("more", "5", "22")] {
+        let out = wd.run(&["synth", "--count", count, "--seed", seed, "--out", dir]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let first = wd.run(&["build", "--seeds", "gen", "--out", "dist"]);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    // Add 5, edit 2, remove 2.
+    let files: Vec<String> = tree(&wd.path().join("gen"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    for (n, bytes) in tree(&wd.path().join("more")) {
+        if n.ends_with(".txt") {
+            wd.write(&format!("gen/added/{n}"), bytes);
+        }
+    }
+    for f in &files[..2] {
+        let mut text = wd.read(&format!("gen/{f}"));
+        text.extend_from_slice(b"\nA sentence added in the second release, after the fact.\n");
+        wd.write(&format!("gen/{f}"), text);
+    }
+    for f in &files[2..4] {
+        std::fs::remove_file(wd.path().join("gen").join(f)).unwrap();
+    }
+    crate::common::copy_dir(&wd.path().join("dist"), &wd.path().join("tiny"));
+    let build = |out: &str, budget: Option<&str>| {
+        let mut cmd = wd.command(&[
+            "build",
+            "--seeds",
+            "gen",
+            "--out",
+            out,
+            "--version",
+            "2.0.0",
+        ]);
+        if let Some(b) = budget {
+            cmd.env("NEWSCORPUS_SORT_BUFFER", b);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    };
+    build("dist", None);
+    build("tiny", Some("16"));
+    assert!(tree(&wd.path().join("dist")) == tree(&wd.path().join("tiny")));
+    let changes = String::from_utf8(wd.read("dist/2.0.0/CHANGES.md")).unwrap();
+    assert!(
+        changes.contains("5 added, 2 removed, 2 edited, 0 changed, 296 unchanged."),
+        "{changes}"
+    );
+    assert_eq!(changes.matches("\n- `").count(), 5 + 2 + 2, "{changes}");
+    for format in ["text", "json", "markdown"] {
+        let run = |budget: &str| {
+            let out = wd
+                .command(&["diff", "dist/1.0.0", "dist/2.0.0", "--format", format])
+                .env("NEWSCORPUS_SORT_BUFFER", budget)
+                .output()
+                .unwrap();
+            assert_eq!(code(&out), 0, "{}", stderr(&out));
+            stdout(&out)
+        };
+        assert_eq!(run("16"), run("1G"), "diff --format {format}");
+    }
+}

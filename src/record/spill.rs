@@ -1,0 +1,234 @@
+//! Sorting more small fixed-size keys than memory should hold: keys gather
+//! in a buffer of at most the sort budget; a full buffer is sorted and
+//! spilled to an anonymous temporary file as one run; at the end the runs
+//! are merged. Memory is the budget whatever the number of keys. Sorting is
+//! by the keys' own total order, so the result does not depend on the
+//! budget: a budget of a few KiB gives the same sequence as one of a GiB
+//! (tested), it only spills more.
+
+use crate::error::{Error, Result};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+/// How errors name the sorter's anonymous files.
+const RUN: &str = "a sorted run (a temporary file)";
+
+/// The sort budget when `NEWSCORPUS_SORT_BUFFER` does not set one.
+pub const DEFAULT_BUDGET: usize = 64 << 20;
+
+/// Runs merged at once; more are first merged into one longer run, so a
+/// tiny budget never needs thousands of open files.
+const FAN_IN: usize = 64;
+
+/// The sort budget in bytes: `NEWSCORPUS_SORT_BUFFER` (a number of bytes,
+/// or with a `K`, `M` or `G` suffix), else [`DEFAULT_BUDGET`]. It changes
+/// how much is spilled, never a byte of output.
+pub fn budget() -> usize {
+    std::env::var("NEWSCORPUS_SORT_BUFFER")
+        .ok()
+        .and_then(|v| parse_size(&v))
+        .unwrap_or(DEFAULT_BUDGET)
+}
+
+fn parse_size(v: &str) -> Option<usize> {
+    let v = v.trim();
+    let (digits, unit) = match v.char_indices().last()? {
+        (i, 'k' | 'K') => (&v[..i], 1 << 10),
+        (i, 'm' | 'M') => (&v[..i], 1 << 20),
+        (i, 'g' | 'G') => (&v[..i], 1 << 30),
+        _ => (v, 1),
+    };
+    digits.parse::<usize>().ok()?.checked_mul(unit)
+}
+
+/// A key of a fixed number of bytes.
+pub trait Fixed: Ord + Copy + 'static {
+    const SIZE: usize;
+    fn put(&self, out: &mut Vec<u8>);
+    fn get(bytes: &[u8]) -> Self;
+}
+
+pub struct Sorter<T: Fixed> {
+    buf: Vec<T>,
+    cap: usize,
+    runs: Vec<File>,
+}
+
+impl<T: Fixed> Sorter<T> {
+    /// A sorter that keeps at most `budget` bytes of keys in memory.
+    pub fn new(budget: usize) -> Self {
+        Sorter {
+            buf: Vec::new(),
+            cap: (budget / T::SIZE).max(1),
+            runs: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, key: T) -> Result<()> {
+        self.buf.push(key);
+        if self.buf.len() >= self.cap {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> Result<()> {
+        self.buf.sort_unstable();
+        let keys = std::mem::take(&mut self.buf);
+        let run = write_run(keys.into_iter().map(Ok))?;
+        self.runs.push(run);
+        if self.runs.len() >= FAN_IN {
+            let runs = std::mem::take(&mut self.runs);
+            let merged = write_run(Merge::<T>::new(runs)?)?;
+            self.runs.push(merged);
+        }
+        Ok(())
+    }
+
+    /// Every key pushed, in order.
+    pub fn finish(mut self) -> Result<Box<dyn Iterator<Item = Result<T>>>> {
+        if self.runs.is_empty() {
+            self.buf.sort_unstable();
+            return Ok(Box::new(self.buf.into_iter().map(Ok)));
+        }
+        if !self.buf.is_empty() {
+            self.spill()?;
+        }
+        Ok(Box::new(Merge::<T>::new(self.runs)?))
+    }
+}
+
+fn write_run<T: Fixed>(keys: impl Iterator<Item = Result<T>>) -> Result<File> {
+    let mut file = tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let mut w = BufWriter::with_capacity(1 << 16, &mut file);
+    let mut bytes = Vec::with_capacity(T::SIZE);
+    for key in keys {
+        bytes.clear();
+        key?.put(&mut bytes);
+        w.write_all(&bytes).map_err(|e| Error::io(RUN, e))?;
+    }
+    w.flush().map_err(|e| Error::io(RUN, e))?;
+    drop(w);
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(RUN, e))?;
+    Ok(file)
+}
+
+/// The k-way merge of sorted runs.
+struct Merge<T: Fixed> {
+    readers: Vec<BufReader<File>>,
+    heap: BinaryHeap<Reverse<(T, usize)>>,
+    failed: bool,
+}
+
+impl<T: Fixed> Merge<T> {
+    fn new(runs: Vec<File>) -> Result<Self> {
+        let mut m = Merge {
+            readers: runs
+                .into_iter()
+                .map(|f| BufReader::with_capacity(1 << 16, f))
+                .collect(),
+            heap: BinaryHeap::new(),
+            failed: false,
+        };
+        for i in 0..m.readers.len() {
+            if let Some(key) = m.read(i)? {
+                m.heap.push(Reverse((key, i)));
+            }
+        }
+        Ok(m)
+    }
+
+    fn read(&mut self, i: usize) -> Result<Option<T>> {
+        let mut bytes = vec![0u8; T::SIZE];
+        let r = &mut self.readers[i];
+        let mut filled = 0;
+        while filled < T::SIZE {
+            match r.read(&mut bytes[filled..]) {
+                Ok(0) if filled == 0 => return Ok(None),
+                Ok(0) => {
+                    return Err(Error::io(
+                        RUN,
+                        std::io::Error::from(std::io::ErrorKind::UnexpectedEof),
+                    ))
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(RUN, e)),
+            }
+        }
+        Ok(Some(T::get(&bytes)))
+    }
+}
+
+impl<T: Fixed> Iterator for Merge<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        if self.failed {
+            return None;
+        }
+        let Reverse((key, i)) = self.heap.pop()?;
+        match self.read(i) {
+            Ok(Some(next)) => self.heap.push(Reverse((next, i))),
+            Ok(None) => {}
+            Err(e) => {
+                self.failed = true;
+                return Some(Err(e));
+            }
+        }
+        Some(Ok(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Fixed for u64 {
+        const SIZE: usize = 8;
+        fn put(&self, out: &mut Vec<u8>) {
+            out.extend_from_slice(&self.to_be_bytes());
+        }
+        fn get(bytes: &[u8]) -> Self {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(bytes);
+            u64::from_be_bytes(b)
+        }
+    }
+
+    fn sorted(keys: &[u64], budget: usize) -> Vec<u64> {
+        let mut s = Sorter::new(budget);
+        for &k in keys {
+            s.push(k).unwrap();
+        }
+        s.finish().unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn any_budget_gives_the_same_order() {
+        // Deterministic scrambled keys with duplicates.
+        let keys: Vec<u64> = (0..20_000u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 5_000)
+            .collect();
+        let mut expected = keys.clone();
+        expected.sort();
+        assert_eq!(sorted(&keys, 1 << 30), expected);
+        // 2 keys a run: 10,000 runs, merged FAN_IN at a time.
+        assert_eq!(sorted(&keys, 16), expected);
+        assert_eq!(sorted(&keys, 1000), expected);
+        assert_eq!(sorted(&[], 16), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn sizes_read_from_the_environment_spelling() {
+        assert_eq!(parse_size("4096"), Some(4096));
+        assert_eq!(parse_size("4K"), Some(4096));
+        assert_eq!(parse_size("64m"), Some(64 << 20));
+        assert_eq!(parse_size("1G"), Some(1 << 30));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size(""), None);
+    }
+}
