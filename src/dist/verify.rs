@@ -5,8 +5,9 @@
 use super::build;
 use super::folder::Dist;
 use crate::error::{Error, Result};
-use crate::input::digest::sha256_hex;
-use crate::record::{Article, ArticleId};
+use crate::input::digest::hex;
+use crate::record::spill::{self, Sorter};
+use crate::record::Article;
 use crate::release::layout::{Manifest, CSV, JSON, JSONL, MANIFEST, SUMS};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -34,11 +35,20 @@ pub fn verify(dir: &Path) -> Result<Vec<String>> {
         }
         present.insert(name);
     }
-    let read = |name: &str| fs::read(dir.join(name));
+    // Each file is read once, as a stream, whatever its size.
+    let mut digests: BTreeMap<String, std::io::Result<(u64, String)>> = BTreeMap::new();
+    let mut digest = |name: &str| -> std::result::Result<(u64, String), String> {
+        digests
+            .entry(name.to_string())
+            .or_insert_with(|| hash_file(&dir.join(name)))
+            .as_ref()
+            .map(|(n, h)| (*n, h.clone()))
+            .map_err(|e| e.to_string())
+    };
 
     // manifest.json first: it is the second opinion that tells a wrong
     // file from a wrong line of SHA256SUMS.
-    let manifest: Option<Manifest> = match read(MANIFEST) {
+    let manifest: Option<Manifest> = match fs::read(dir.join(MANIFEST)) {
         Err(e) => {
             problems.push(format!("{MANIFEST}: cannot read: {e}"));
             None
@@ -55,12 +65,12 @@ pub fn verify(dir: &Path) -> Result<Vec<String>> {
     if let Some(m) = &manifest {
         for f in &m.files {
             let name = f.path.clone();
-            match read(&name) {
-                Ok(b) => {
-                    if f.bytes != b.len() as u64 {
+            match digest(&name) {
+                Ok((bytes, sha256)) => {
+                    if f.bytes != bytes {
                         problems.push(format!("{name}: size differs from {MANIFEST}"));
                     }
-                    if f.sha256 != sha256_hex(&b) {
+                    if f.sha256 != sha256 {
                         problems.push(format!("{name}: sha256 differs from {MANIFEST}"));
                     }
                 }
@@ -72,7 +82,7 @@ pub fn verify(dir: &Path) -> Result<Vec<String>> {
 
     // SHA256SUMS: every line names a present file with that digest.
     let mut summed = BTreeSet::new();
-    match read(SUMS) {
+    match fs::read(dir.join(SUMS)) {
         Err(e) => problems.push(format!("{SUMS}: cannot read: {e}")),
         Ok(bytes) => match String::from_utf8(bytes) {
             Err(_) => problems.push(format!("{SUMS}: not UTF-8")),
@@ -83,9 +93,9 @@ pub fn verify(dir: &Path) -> Result<Vec<String>> {
                         continue;
                     };
                     summed.insert(name.to_string());
-                    match read(name) {
-                        Ok(b) if sha256_hex(&b) == hash => {}
-                        Ok(b) if manifested.get(name).map(String::as_str) == Some(sha256_hex(&b).as_str()) => {
+                    match digest(name) {
+                        Ok((_, h)) if h == hash => {}
+                        Ok((_, h)) if manifested.get(name) == Some(&h) => {
                             problems.push(format!("{SUMS}: the digest listed for {name} is wrong (the file matches {MANIFEST})"))
                         }
                         // manifest.json has no second opinion: either file may be the changed one.
@@ -108,122 +118,276 @@ pub fn verify(dir: &Path) -> Result<Vec<String>> {
             problems.push(format!("{name}: not listed in {MANIFEST}"));
         }
     }
+    check_records(dir, manifest.as_ref(), &mut problems)?;
+    Ok(problems)
+}
 
-    // The records: three files, one set of records, each valid.
-    let jsonl = read_records(dir, JSONL, &mut problems, |b| {
-        let mut out = Vec::new();
-        for (i, line) in b.split(|&c| c == b'\n').enumerate() {
-            if !line.is_empty() {
-                let v: serde_json::Value =
-                    serde_json::from_slice(line).map_err(|e| format!("line {}: {e}", i + 1))?;
-                out.push(v);
+/// Size and SHA-256 of a file, read in blocks.
+fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+    Ok((total, hex(&hasher.finalize())))
+}
+
+type Row = std::result::Result<serde_json::Value, String>;
+
+/// The records of one file, one at a time; `None` when the file cannot be
+/// opened (the problem is noted).
+fn rows(
+    dir: &Path,
+    name: &str,
+    problems: &mut Vec<String>,
+) -> Option<Box<dyn Iterator<Item = Row>>> {
+    let path = dir.join(name);
+    let file = match fs::File::open(&path) {
+        Ok(f) => std::io::BufReader::with_capacity(1 << 20, f),
+        Err(e) => {
+            problems.push(format!("{name}: cannot read: {e}"));
+            return None;
+        }
+    };
+    Some(match name {
+        JSONL => {
+            use std::io::BufRead;
+            Box::new(
+                file.split(b'\n')
+                    .enumerate()
+                    .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.is_empty()))
+                    .map(|(i, l)| {
+                        let l = l.map_err(|e| e.to_string())?;
+                        serde_json::from_slice(&l).map_err(|e| format!("line {}: {e}", i + 1))
+                    }),
+            )
+        }
+        CSV => Box::new(
+            csv::Reader::from_reader(file)
+                .into_deserialize::<Article>()
+                .map(|row| {
+                    let a = row.map_err(|e| e.to_string())?;
+                    serde_json::to_value(a).map_err(|e| e.to_string())
+                }),
+        ),
+        // A JSON array, parsed element by element on a thread of its own
+        // (serde hands out a sequence's elements only to a visitor).
+        _ => Box::new(json_array(file)),
+    })
+}
+
+/// The elements of the JSON array in `reader`, as they are parsed.
+fn json_array(reader: impl std::io::Read + Send + 'static) -> impl Iterator<Item = Row> {
+    use serde::de::{Deserializer as _, SeqAccess, Visitor};
+    struct Elements(std::sync::mpsc::SyncSender<Row>);
+    impl<'de> Visitor<'de> for Elements {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of records")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+            while let Some(v) = seq.next_element::<serde_json::Value>()? {
+                if self.0.send(Ok(v)).is_err() {
+                    break; // the reader stopped listening
+                }
+            }
+            Ok(())
+        }
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(256);
+    std::thread::spawn(move || {
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        let done = de
+            .deserialize_seq(Elements(tx.clone()))
+            .and_then(|()| de.end());
+        if let Err(e) = done {
+            let _ = tx.send(Err(e.to_string()));
+        }
+    });
+    rx.into_iter()
+}
+
+/// The three record files, read side by side: one set of records, each
+/// valid against the shipped schema, in release order, ids unique. Memory
+/// does not grow with the release: ids are checked for uniqueness through
+/// the external sort.
+fn check_records(
+    dir: &Path,
+    manifest: Option<&Manifest>,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let validator = shipped_schema(dir, problems);
+    let mut jsonl = rows(dir, JSONL, problems);
+    let others = [JSON, CSV].map(|name| (name, rows(dir, name, problems)));
+    let mut others: Vec<_> = others
+        .into_iter()
+        .filter_map(|(name, r)| r.map(|r| (name, r)))
+        .map(|(name, r)| Other {
+            name,
+            rows: r,
+            count: 0,
+            differs: Vec::new(),
+            failed: None,
+        })
+        .collect();
+    let mut count = 0usize;
+    let mut jsonl_failed = false;
+    let mut shape_ok = true;
+    let mut in_order = true;
+    let mut previous = None;
+    let mut ids = Sorter::<u64>::new(spill::budget());
+    if let Some(lines) = jsonl.as_mut() {
+        for row in lines {
+            let v = match row {
+                Ok(v) => v,
+                Err(e) => {
+                    problems.push(format!("{JSONL}: {e}"));
+                    jsonl_failed = true;
+                    break;
+                }
+            };
+            count += 1;
+            for o in &mut others {
+                o.next(&v);
+            }
+            if let Some(validator) = &validator {
+                for e in validator.iter_errors(&v) {
+                    problems.push(format!(
+                        "{JSONL}: record {}: {} ({})",
+                        v["id"],
+                        e,
+                        e.instance_path()
+                    ));
+                }
+            }
+            match serde_json::from_value::<Article>(v) {
+                Ok(a) => {
+                    let order = a.order();
+                    if previous.is_some_and(|p| p > order) {
+                        in_order = false;
+                    }
+                    previous = Some(order);
+                    ids.push(a.id.as_u64())?;
+                }
+                Err(_) => shape_ok = false,
             }
         }
-        Ok(out)
-    });
-    let json = read_records(dir, JSON, &mut problems, |b| {
-        serde_json::from_slice(b).map_err(|e| e.to_string())
-    });
-    let csv = read_records(dir, CSV, &mut problems, |b| {
-        let mut reader = csv::Reader::from_reader(b);
-        let mut out = Vec::new();
-        for row in reader.deserialize::<Article>() {
-            let a = row.map_err(|e| e.to_string())?;
-            out.push(serde_json::to_value(a).map_err(|e| e.to_string())?);
+    }
+    if !jsonl_failed && jsonl.is_some() {
+        for o in others {
+            o.finish(count, problems);
         }
-        Ok(out)
-    });
-    if let (Some(l), Some(j)) = (&jsonl, &json) {
-        compare_records(JSONL, l, JSON, j, &mut problems);
-    }
-    if let (Some(l), Some(c)) = (&jsonl, &csv) {
-        compare_records(JSONL, l, CSV, c, &mut problems);
-    }
-    if let (Some(m), Some(l)) = (&manifest, &jsonl) {
-        if m.record_count != l.len() {
+        if manifest.is_some_and(|m| m.record_count != count) {
             problems.push(format!(
                 "{MANIFEST}: record_count is not the number of records in {JSONL}"
             ));
         }
-    }
-    if let Some(records) = &jsonl {
-        check_against_shipped_schema(dir, records, &mut problems);
-        let typed: Vec<Article> = records
-            .iter()
-            .filter_map(|v| serde_json::from_value(v.clone()).ok())
-            .collect();
-        if typed.len() != records.len() {
+        if !shape_ok {
             problems.push(format!("{JSONL}: records do not have the record shape"));
         }
-        let mut sorted = typed.clone();
-        sorted.sort_by_key(Article::order);
-        if sorted != typed {
+        if !in_order {
             problems.push(format!(
                 "{JSONL}: records are not in release order (published, then id)"
             ));
         }
-        let ids: BTreeSet<ArticleId> = typed.iter().map(|a| a.id).collect();
-        if ids.len() != typed.len() {
-            problems.push(format!("{JSONL}: ids are not unique"));
-        }
-    }
-    Ok(problems)
-}
-
-fn read_records(
-    dir: &Path,
-    name: &str,
-    problems: &mut Vec<String>,
-    parse: impl Fn(&[u8]) -> std::result::Result<Vec<serde_json::Value>, String>,
-) -> Option<Vec<serde_json::Value>> {
-    match fs::read(dir.join(name)) {
-        Err(e) => {
-            problems.push(format!("{name}: cannot read: {e}"));
-            None
-        }
-        Ok(b) => match parse(&b) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                problems.push(format!("{name}: {e}"));
-                None
+        let mut last = None;
+        for id in ids.finish()? {
+            let id = id?;
+            if last == Some(id) {
+                problems.push(format!("{JSONL}: ids are not unique"));
+                break;
             }
-        },
+            last = Some(id);
+        }
+    } else {
+        // Without the JSON Lines file the others still parse, or say why.
+        for mut o in others {
+            if let Some(e) = o.failed.take() {
+                problems.push(format!("{}: {e}", o.name));
+                continue;
+            }
+            for row in o.rows.by_ref() {
+                if let Err(e) = row {
+                    problems.push(format!("{}: {e}", o.name));
+                    break;
+                }
+            }
+        }
     }
+    Ok(())
 }
 
-fn compare_records(
-    a_name: &str,
-    a: &[serde_json::Value],
-    b_name: &str,
-    b: &[serde_json::Value],
-    problems: &mut Vec<String>,
-) {
-    if a.len() != b.len() {
-        problems.push(format!(
-            "{b_name}: {} records, but {a_name} has {}",
-            b.len(),
-            a.len()
-        ));
-        return;
+/// Another record file compared with `articles.jsonl` record by record.
+struct Other {
+    name: &'static str,
+    rows: Box<dyn Iterator<Item = Row>>,
+    count: usize,
+    /// Records that differ (reported only when the counts agree: otherwise
+    /// every record after a missing one would).
+    differs: Vec<String>,
+    failed: Option<String>,
+}
+
+impl Other {
+    fn next(&mut self, jsonl: &serde_json::Value) {
+        if self.failed.is_some() {
+            return;
+        }
+        match self.rows.next() {
+            None => {}
+            Some(Err(e)) => self.failed = Some(e),
+            Some(Ok(v)) => {
+                self.count += 1;
+                if v != *jsonl {
+                    self.differs.push(format!(
+                        "{}: record {} differs from {JSONL}",
+                        self.name, jsonl["id"]
+                    ));
+                }
+            }
+        }
     }
-    for (x, y) in a.iter().zip(b) {
-        if x != y {
+
+    fn finish(mut self, jsonl_count: usize, problems: &mut Vec<String>) {
+        if self.failed.is_none() {
+            for row in self.rows.by_ref() {
+                match row {
+                    Ok(_) => self.count += 1,
+                    Err(e) => {
+                        self.failed = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(e) = self.failed {
+            problems.push(format!("{}: {e}", self.name));
+        } else if self.count != jsonl_count {
             problems.push(format!(
-                "{b_name}: record {} differs from {a_name}",
-                x["id"]
+                "{}: {} records, but {JSONL} has {jsonl_count}",
+                self.name, self.count
             ));
+        } else {
+            problems.extend(self.differs);
         }
     }
 }
 
-fn check_against_shipped_schema(
-    dir: &Path,
-    records: &[serde_json::Value],
-    problems: &mut Vec<String>,
-) {
+fn shipped_schema(dir: &Path, problems: &mut Vec<String>) -> Option<jsonschema::Validator> {
     let Ok(bytes) = fs::read(dir.join(crate::release::layout::SCHEMA)) else {
         problems.push(format!("{}: missing", crate::release::layout::SCHEMA));
-        return;
+        return None;
     };
     let validator = serde_json::from_slice::<serde_json::Value>(&bytes)
         .map_err(|e| e.to_string())
@@ -234,22 +398,14 @@ fn check_against_shipped_schema(
                 .map_err(|e| e.to_string())
         });
     match validator {
-        Err(e) => problems.push(format!(
-            "{}: not a usable schema: {e}",
-            crate::release::layout::SCHEMA
-        )),
-        Ok(v) => {
-            for r in records {
-                for e in v.iter_errors(r) {
-                    problems.push(format!(
-                        "{JSONL}: record {}: {} ({})",
-                        r["id"],
-                        e,
-                        e.instance_path()
-                    ));
-                }
-            }
+        Err(e) => {
+            problems.push(format!(
+                "{}: not a usable schema: {e}",
+                crate::release::layout::SCHEMA
+            ));
+            None
         }
+        Ok(v) => Some(v),
     }
 }
 

@@ -183,21 +183,22 @@ impl<T: Fixed> Iterator for Merge<T> {
     }
 }
 
+/// Ids and other 64-bit numbers.
+impl Fixed for u64 {
+    const SIZE: usize = 8;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_be_bytes());
+    }
+    fn get(bytes: &[u8]) -> Self {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(bytes);
+        u64::from_be_bytes(b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    impl Fixed for u64 {
-        const SIZE: usize = 8;
-        fn put(&self, out: &mut Vec<u8>) {
-            out.extend_from_slice(&self.to_be_bytes());
-        }
-        fn get(bytes: &[u8]) -> Self {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(bytes);
-            u64::from_be_bytes(b)
-        }
-    }
 
     fn sorted(keys: &[u64], budget: usize) -> Vec<u64> {
         let mut s = Sorter::new(budget);
