@@ -69,6 +69,59 @@ fn tampering_with_any_byte_of_any_file_is_caught_and_named() {
     }
 }
 
+/// The record-level checks, which read the three record files side by side
+/// as streams: order, unique ids, counts and agreement are each named.
+#[test]
+fn verify_names_disordered_duplicated_and_missing_records() {
+    let wd = Workdir::new();
+    let release = wd.path().join("r");
+    let (_, newest) = common::newest_release();
+    let jsonl = fs::read_to_string(newest.join("articles.jsonl")).unwrap();
+    let lines: Vec<&str> = jsonl.lines().collect();
+    assert!(lines.len() >= 3);
+    let check = |edit: &dyn Fn(&mut Vec<&str>), expected: &[&str]| {
+        let _ = fs::remove_dir_all(&release);
+        copy_dir(&newest, &release);
+        let mut l = lines.clone();
+        edit(&mut l);
+        fs::write(
+            release.join("articles.jsonl"),
+            format!("{}\n", l.join("\n")),
+        )
+        .unwrap();
+        let problems = newscorpus::verify(&release).unwrap();
+        for e in expected {
+            assert!(
+                problems.iter().any(|p| p.contains(e)),
+                "{e:?} not in {problems:#?}"
+            );
+        }
+    };
+    check(
+        &|l| l.swap(0, 2),
+        &[
+            "articles.jsonl: records are not in release order",
+            "articles.json: record",
+            "articles.csv: record",
+        ],
+    );
+    check(&|l| l[1] = l[0], &["articles.jsonl: ids are not unique"]);
+    check(
+        &|l| {
+            l.pop();
+        },
+        &[
+            &format!(
+                "articles.json: {} records, but articles.jsonl has {}",
+                lines.len(),
+                lines.len() - 1
+            ),
+            "manifest.json: record_count is not the number of records",
+        ],
+    );
+    check(&|l| l[1] = "{not json", &["articles.jsonl: line 2:"]);
+}
+
 /// Builds `seeds` as version `v` into `dist`, returning the process output.
 fn build(wd: &Workdir, seeds: &str, v: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["build", "--seeds", seeds, "--out", "dist", "--version", v];
