@@ -103,7 +103,7 @@ impl DateLine {
 const MONTH: &str = "january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec";
 const WEEKDAY: &str =
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
-const LABEL: &str = r"first\s+published(?:\s+on)?|originally\s+published(?:\s+on)?|published(?:\s+on|\s+at)?|posted(?:\s+on|\s+at)?|date|last\s+updated(?:\s+on|\s+at)?|updated(?:\s+on|\s+at)?|last\s+modified(?:\s+on)?|modified(?:\s+on)?";
+const LABEL: &str = r"first\s+published(?:\s+on)?|originally\s+published(?:\s+on)?|(?:original\s+)?publication\s+date|this\s+(?:story|article)\s+(?:has\s+been|was)\s+published(?:\s+on)?|published(?:\s+on|\s+at)?|posted(?:\s+on|\s+at)?|date|last\s+updated(?:\s+on|\s+at)?|updated(?:\s+on|\s+at)?|republished(?:\s+on)?|last\s+modified(?:\s+on)?|modified(?:\s+on)?";
 /// `By Jane Doe`, `By Jane Doe, Reuters |`, and the scraped `By Jane DoeMarch 5, 2020`.
 const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|&)\s*\p{Lu}[\p{L}.'’\x20-]{1,40}?)?\s*(?:[|·•,–—-]\s*)?)";
 
@@ -112,7 +112,7 @@ const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-
 /// so a bare number is never a time.
 fn time_pattern(name: &str) -> String {
     format!(
-        r"(?P<{name}h>\d{{1,2}})(?:[:h.](?P<{name}mi>\d{{2}})(?::(?P<{name}s>\d{{2}})(?:\.\d+)?)?\s*(?P<{name}ampm>(?i:[ap]\.?\s?m\.?))?|\s*(?P<{name}ampmb>(?i:[ap]\.?\s?m\.?)))\s*\(?(?P<{name}tz>Z|[A-Z]{{2,5}}|(?:UTC|GMT)?[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?"
+        r"(?P<{name}h>\d{{1,2}})(?:[:h.](?P<{name}mi>\d{{2}})(?::(?P<{name}s>\d{{2}})(?:\.\d+)?)?\s*(?P<{name}ampm>(?i:[ap]\.?\s?m\.?))?|\s*(?P<{name}ampmb>(?i:[ap]\.?\s?m\.?)))(?:\s*[-–]\s*\d{{1,2}}(?::\d{{2}})?\s*(?i:[ap]\.?\s?m\.?))?\s*\(?(?P<{name}tz>Z|[A-Z]{{2,5}}|(?:UTC|GMT)?[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?"
     )
 }
 
@@ -127,20 +127,23 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
     let post_time = time_pattern("t");
     let pattern = format!(
         r"(?x)^
+        (?:[*•·]\s+)?
+        (?:\([\p{{L}}\x20.'’-]{{2,30}}\)\s*|(?:Associated\x20Press|Reuters|AFP|AP|PTI|IANS|ANI|Xinhua|Bloomberg)\s+)?
         {BYLINE}?
         (?:(?P<label>(?i:{LABEL}))\s*:?\s*)?
         (?:{pre_time}\s*[,|–—-]?\s*)?
         (?:(?P<wd>(?i:{WEEKDAY}))\.?,?\s+)?
         (?:
-            (?P<d1>\d{{1,2}})(?i:st|nd|rd|th)?\s+(?:(?i:of)\s+)?(?P<m1>(?i:{MONTH}))\.?,?\s+(?P<y1>\d{{4}})
+            (?P<d1>\d{{1,2}})(?:(?i:st|nd|rd|th)|\.)?\s+(?:(?i:of)\s+)?(?P<m1>(?i:{MONTH}))\.?,?\s+(?P<y1>\d{{4}})
           | (?P<m2>(?i:{MONTH}))\.?\s+(?P<d2>\d{{1,2}})(?i:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})
           | (?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})
           | (?P<sy>\d{{4}})/(?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})
           | (?P<na>\d{{1,2}})(?P<sep>[/.-])(?P<nb>\d{{1,2}})[/.-](?P<ny>\d{{4}})
         )
-        (?:\s*(?:[-|,@–—/T•·]\s*)?(?:(?i:at)\s+)?{post_time})?
-        (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20-]{{1,60}})?
-        \s*$"
+        (?:\s*(?:[-|,@–—/T•·]\s*)?(?:(?i:at)\s+)?{post_time}|\s+(?:GMT|UTC))?
+        (?:,\s*UK)?
+        (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20()-]{{1,60}})?
+        \s*\.?\s*$"
     );
     Regex::new(&pattern).unwrap()
 });
@@ -295,7 +298,11 @@ fn match_whole(line: &str) -> Option<Vec<Result<DateLine, String>>> {
 fn build(c: &Captures) -> Result<DateLine, String> {
     let label = match c.name("label").map(|m| m.as_str().to_ascii_lowercase()) {
         None => Label::Plain,
-        Some(l) if l.contains("updated") || l.contains("modified") => Label::Update,
+        Some(l)
+            if l.contains("updated") || l.contains("modified") || l.starts_with("republished") =>
+        {
+            Label::Update
+        }
         Some(_) => Label::Publication,
     };
     let mut order_evidence = None;
