@@ -128,7 +128,7 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?x)^
         (?:[*•·]\s+)?
-        (?:\([\p{{L}}\x20.'’-]{{2,30}}\)\s*|(?:Associated\x20Press|Reuters|AFP|AP|PTI|IANS|ANI|Xinhua|Bloomberg)\s+)?
+        (?:\([\p{{L}}\x20.'’-]{{2,30}}\)\s*|(?:Associated\x20Press|Reuters|AFP|AP|PTI|IANS|ANI|Xinhua|Bloomberg)\s+|\p{{Lu}}[\p{{Lu}}\x20.'’-]{{1,30}},\s+)?
         {BYLINE}?
         (?:(?P<label>(?i:{LABEL}))\s*:?\s*)?
         (?:{pre_time}\s*[,|–—-]?\s*)?
@@ -142,7 +142,8 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
         )
         (?:\s*(?:[-|,@–—/T•·]\s*)?(?:(?i:at)\s+)?{post_time}|\s+(?:GMT|UTC))?
         (?:,\s*UK)?
-        (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20()-]{{1,60}})?
+        (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|posted\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20()-]{{1,60}})?
+        (?:\s*/[\p{{L}}\x20-]{{2,30}}/\s*(?:--|—)?)?
         \s*\.?\s*$"
     );
     Regex::new(&pattern).unwrap()
@@ -163,6 +164,11 @@ static SEGMENT: LazyLock<Regex> =
 /// `Written by Jane Doe on ` / `on ` before a date.
 static BYLINE_ON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?i:written\s+by|by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}\s+)?(?i:on)\s+").unwrap()
+});
+/// A relative time beside the date (`Posted 21h ago21 hours agoFri 2 Dec
+/// 2022`): dropped, never turned into a date of its own.
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d+\s*(?i:h|hrs?|hours?|m|mins?|minutes?|d|days?)\s+ago").unwrap()
 });
 /// A name glued to a weekday (`Jane DoeTuesday 7 Mar 2023`).
 static GLUED_DAY: LazyLock<Regex> = LazyLock::new(|| {
@@ -225,11 +231,13 @@ fn match_meta_row(line: &str) -> Option<Vec<Result<DateLine, String>>> {
         || t.contains("ublished")
         || t.starts_with(['o', 'O', 'W', 'w'])
         || t.contains("day ")
-        || t.contains("day,");
+        || t.contains("day,")
+        || t.contains(" ago");
     if !worth {
         return None;
     }
     let mut row = BYLINE_ON.replace(line, "").into_owned();
+    row = RELATIVE.replace_all(&row, " ").into_owned();
     row = GLUED_DAY.replace_all(&row, "$1 | $2").into_owned();
     row = UPDATE_JOIN.replace_all(&row, " | $1").into_owned();
     let mut found: Vec<Result<DateLine, String>> = Vec::new();
