@@ -805,34 +805,9 @@ mod tests {
     #[test]
     fn in_a_page_dump_a_short_sentence_right_above_the_text_opens_the_body() {
         const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
-        let page = |above: &str| {
-            parse_str(
-                &[
-                    "* World",
-                    "* Politics",
-                    "* Business",
-                    "* Sport",
-                    "Search",
-                    "Protests grow as the minister is dismissed and the general may be next",
-                    "by Jane Doe Jul. 19, 2026 9:45 am",
-                    "* Share",
-                    "* Email",
-                    above,
-                    "",
-                    LEAD,
-                    LEAD,
-                    LEAD,
-                ]
-                .join("\n"),
-            )
-        };
-        assert!(page("A preventable crisis.")
-            .body()
-            .starts_with("A preventable crisis.\n\n"));
-        // Refused: the same sentence with furniture between it and the text,
-        // and a caption.
-        let p = parse_str(
-            &[
+        // Menus, a headline and its byline, then `tail`, then the text.
+        let page = |tail: &[&str]| {
+            let mut lines = vec![
                 "* World",
                 "* Politics",
                 "* Business",
@@ -840,19 +815,24 @@ mod tests {
                 "Search",
                 "Protests grow as the minister is dismissed and the general may be next",
                 "by Jane Doe Jul. 19, 2026 9:45 am",
-                "A preventable crisis.",
-                "* Share",
-                "* Email",
-                LEAD,
-                LEAD,
-                LEAD,
-            ]
-            .join("\n"),
-        );
-        assert!(p.body().starts_with(LEAD), "{}", p.body());
-        assert!(page("The minister (left) and the general (right).")
-            .body()
-            .starts_with(LEAD));
+            ];
+            lines.extend(tail);
+            lines.extend([LEAD; 3]);
+            parse_str(&lines.join("\n")).body()
+        };
+        let body = page(&["* Share", "* Email", "A preventable crisis.", ""]);
+        assert!(body.starts_with("A preventable crisis.\n\n"), "{body}");
+        // Refused: the same sentence with furniture between it and the text,
+        // and a caption.
+        let body = page(&["A preventable crisis.", "* Share", "* Email"]);
+        assert!(body.starts_with(LEAD), "{body}");
+        let body = page(&[
+            "* Share",
+            "* Email",
+            "The minister (left) and the general (right).",
+            "",
+        ]);
+        assert!(body.starts_with(LEAD), "{body}");
     }
 
     #[test]
