@@ -5,6 +5,7 @@ use super::similarity::{self, Sketch};
 use crate::config::Limits;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::record::store::Store;
+use std::borrow::Cow;
 
 /// What the cross-file checks keep of each record.
 pub struct Fingerprint {
@@ -27,17 +28,25 @@ pub struct Fingerprint {
 /// from the store only for near-duplicate candidates). Each finding is
 /// placed on the later file (by shown path) of its pair and names the
 /// earlier one.
-pub fn across(
+///
+/// `names` gives the file name of a fingerprint's `name` index: built when
+/// asked (for a finding, or to break a tie), so a million names never sit
+/// in memory at once.
+pub fn across<'n>(
     fps: &[Fingerprint],
-    names: &[&str],
+    names: &dyn Fn(u32) -> Cow<'n, str>,
     store: &mut Store,
     limits: &Limits,
 ) -> crate::error::Result<Vec<Diagnostic>> {
     let mut out = Vec::new();
-    let name = |f: &Fingerprint| names[f.name as usize];
+    let name = |f: &Fingerprint| names(f.name);
     let mut order: Vec<usize> = (0..fps.len()).collect();
     let by = |key: fn(&Fingerprint) -> u128, order: &mut Vec<usize>| {
-        order.sort_by(|&a, &b| (key(&fps[a]), name(&fps[a])).cmp(&(key(&fps[b]), name(&fps[b]))));
+        order.sort_by(|&a, &b| {
+            key(&fps[a])
+                .cmp(&key(&fps[b]))
+                .then_with(|| name(&fps[a]).cmp(&name(&fps[b])))
+        });
     };
 
     // Exact copies of the source: reported once, and left out of the rest.
@@ -158,7 +167,14 @@ mod tests {
         // be planted with real files, so the fingerprints are made up.
         let fps = [fp(1, 0xabab, 0), fp(2, 0xabab, 1)];
         let mut store = Store::new().unwrap();
-        let out = across(&fps, &["b.txt", "a.txt"], &mut store, &Limits::default()).unwrap();
+        let names = ["b.txt", "a.txt"];
+        let out = across(
+            &fps,
+            &|i| Cow::Borrowed(names[i as usize]),
+            &mut store,
+            &Limits::default(),
+        )
+        .unwrap();
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].rule, Rule::IdCollision);
         assert_eq!(out[0].file, "b.txt", "reported on the later file");

@@ -11,7 +11,7 @@ use crate::config::{self, DatasetConfig, Limits};
 use crate::diagnostic::render::{self, Summary};
 use crate::diagnostic::{self, Severity};
 use crate::dist::against;
-use crate::input::discover::{self, Entry};
+use crate::input::discover::{self, Entry, Shown};
 use crate::pipeline::corpus::{self, Corpus};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -59,16 +59,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             .with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
             let mut found = discover::discover(path, &limits)?;
-            let prefix = |rel: &str| {
-                let p = path.to_string_lossy().replace('\\', "/");
-                if p == "." {
-                    rel.to_string()
-                } else {
-                    format!("{}/{rel}", p.trim_end_matches('/'))
-                }
+            let folder = path.to_string_lossy().replace('\\', "/");
+            let shown_as = if folder == "." {
+                Shown::Rel
+            } else {
+                Shown::Under(std::sync::Arc::from(folder.trim_end_matches('/')))
             };
             for e in &mut found.articles {
-                e.display = Some(prefix(&e.rel));
+                e.shown_as = shown_as.clone();
             }
             rebase(&mut found.diagnostics, path);
             entries.extend(found.articles);
@@ -82,12 +80,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                     |n| n.to_string_lossy().into_owned(),
                 ),
                 root: std::sync::Arc::from(path.parent().unwrap_or(std::path::Path::new(""))),
-                display: Some(path.to_string_lossy().replace('\\', "/")),
+                shown_as: Shown::As(path.to_string_lossy().replace('\\', "/")),
             });
         }
     }
-    entries.sort_by(|a, b| a.shown().cmp(b.shown()));
-    entries.dedup_by(|a, b| a.shown() == b.shown());
+    entries.sort_by(Entry::cmp_shown);
+    entries.dedup_by(|a, b| a.cmp_shown(b).is_eq());
     let progress = super::common::Progress::new(entries.len());
     let Corpus {
         diagnostics,
@@ -116,7 +114,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             diags.iter().map(|d| (d.file.clone(), d.rule)).collect();
         // Records name their file relative to its folder; findings name it
         // as the contributor gave it.
-        let mut shown: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        let mut shown: std::collections::HashMap<&str, std::borrow::Cow<str>> =
+            std::collections::HashMap::new();
         for e in &entries {
             shown.entry(e.rel.as_str()).or_insert(e.shown());
         }

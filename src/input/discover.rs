@@ -17,8 +17,18 @@ pub struct Entry {
     /// The folder `rel` is relative to, shared by every entry under it: at a
     /// million files a full path per entry would cost ~80 MB.
     pub root: Arc<Path>,
-    /// Path shown in diagnostics when it is not `rel` (e.g. `seeds/` in front).
-    pub display: Option<String>,
+    /// How findings name the file.
+    pub shown_as: Shown,
+}
+
+/// How findings name a file: as `rel`, under a folder shared by every
+/// entry found in it (one string for a million files, not one each), or
+/// as the user gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    Rel,
+    Under(Arc<str>),
+    As(String),
 }
 
 impl Entry {
@@ -26,8 +36,26 @@ impl Entry {
         self.root.join(&self.rel)
     }
 
-    pub fn shown(&self) -> &str {
-        self.display.as_deref().unwrap_or(&self.rel)
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        match &self.shown_as {
+            Shown::Rel => self.rel.as_str().into(),
+            Shown::Under(folder) => format!("{folder}/{}", self.rel).into(),
+            Shown::As(path) => path.as_str().into(),
+        }
+    }
+
+    /// Orders entries as their shown names would sort, without building them.
+    pub fn cmp_shown(&self, other: &Entry) -> std::cmp::Ordering {
+        fn bytes(e: &Entry) -> impl Iterator<Item = u8> + '_ {
+            let (folder, rel): (&[u8], &str) = match &e.shown_as {
+                Shown::Rel => (b"", &e.rel),
+                Shown::Under(f) => (f.as_bytes(), &e.rel),
+                Shown::As(p) => (b"", p),
+            };
+            let slash: &[u8] = if folder.is_empty() { b"" } else { b"/" };
+            folder.iter().chain(slash).chain(rel.as_bytes()).copied()
+        }
+        bytes(self).cmp(bytes(other))
     }
 }
 
@@ -137,7 +165,7 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
         out.articles.push(Entry {
             rel,
             root: shared_root.clone(),
-            display: None,
+            shown_as: Shown::Rel,
         });
     }
     out.articles.sort_by(|a, b| a.rel.cmp(&b.rel));

@@ -121,10 +121,9 @@ pub fn load_entries(
                     }
                 }
             }
-            let display = entry.shown();
             diagnostics.extend(p.diagnostics.into_iter().map(|mut d| {
                 if d.file == entry.rel {
-                    d.file = display.to_string();
+                    d.file = entry.shown().into_owned();
                 }
                 d
             }));
@@ -150,7 +149,7 @@ pub fn load_entries(
     // over all of it.
     if shard.is_none() {
         diagnostics.extend(timings::time(Stage::CrossFile, || {
-            let names: Vec<&str> = entries.iter().map(Entry::shown).collect();
+            let names = |i: u32| entries[i as usize].shown();
             crate::check::across::across(&fingerprints, &names, &mut store, limits)
         })?);
     }

@@ -230,10 +230,9 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
             names.push(article.source_file.clone());
         }
     }
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
     diagnostics.extend(crate::check::across::across(
         &fingerprints,
-        &name_refs,
+        &|i| names[i as usize].as_str().into(),
         &mut store,
         &config.limits,
     )?);
