@@ -13,21 +13,16 @@
 set -euo pipefail
 count=${1:?usage: bench/run.sh COUNT [WORKDIR]}
 work=${2:-/tmp/newscorpus-bench}
-bin=$(cd "$(dirname "$0")/.." && pwd)/target/release/newscorpus
-[ -x "$bin" ] || (cd "$(dirname "$0")/.." && cargo build --release --locked --quiet)
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 seeds=$work/seeds-$count
 mkdir -p "$work"
 if [ ! -d "$seeds" ]; then
   "$bin" synth --count "$count" --seed 1 --out "$seeds" 2>/dev/null
 fi
-measure() { # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@" 2>&1 >/dev/null | grep -E "^$label:|^ +[0-9.]+ s " || true
-}
 echo "== $count articles ($(du -sh "$seeds" | cut -f1) of input)"
-# Warm the page cache so every run (and the floor) reads from memory.
-find "$seeds" -type f -print0 | xargs -0 cat > /dev/null
-measure "floor: read and hash inputs" sh -c "find '$seeds' -type f -print0 | xargs -0 cat | sha256sum"
+# The floor warms the page cache, so every run reads from memory.
+floor "floor: read and hash inputs" "$seeds"
 rm -rf "$work/out2" "$work/out1"
 RAYON_NUM_THREADS=2 measure "build, 2 threads" "$bin" build --seeds "$seeds" --out "$work/out2" --timings
 measure "floor: hash release" sh -c "cat '$work'/out2/1.0.0/* | sha256sum"

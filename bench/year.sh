@@ -9,19 +9,14 @@
 set -euo pipefail
 count=${1:?usage: bench/year.sh COUNT [WORKDIR]}
 work=${2:-/tmp/newscorpus-bench}
-bin=$(cd "$(dirname "$0")/.." && pwd)/target/release/newscorpus
-[ -x "$bin" ] || (cd "$(dirname "$0")/.." && cargo build --release --locked --quiet)
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 seeds=$work/year-$count
 mkdir -p "$work"
 rm -rf "$seeds" "$work/year-dist" "$work/year-new"
 "$bin" synth --count "$count" --seed 1 --out "$seeds" 2>/dev/null
-measure() { # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@" 2>&1 >/dev/null | grep -E "^$label:" || true
-}
 echo "== the maintainer's year, $count articles ($(du -sh "$seeds" | cut -f1))"
-find "$seeds" -type f -print0 | xargs -0 cat > /dev/null
-measure "floor: read and hash inputs" sh -c "find '$seeds' -type f -print0 | xargs -0 cat | sha256sum"
+floor "floor: read and hash inputs" "$seeds"
 RAYON_NUM_THREADS=2 measure "1.0.0: first build" "$bin" build --seeds "$seeds" --out "$work/year-dist" --version 1.0.0
 # 1% new, 0.1% edited, 0.1% removed (the first files by name, so the run
 # is the same every time).
@@ -34,8 +29,7 @@ head -n "$per_mille" "$work/year-touched" | while read -r f; do
   printf '\nA correction was appended to this article after it was first published.\n' >> "$f"
 done
 tail -n "$per_mille" "$work/year-touched" | xargs rm -f
-find "$seeds" -type f -print0 | xargs -0 cat > /dev/null
-measure "floor: read and hash inputs (second)" sh -c "find '$seeds' -type f -print0 | xargs -0 cat | sha256sum"
+floor "floor: read and hash inputs (second)" "$seeds"
 RAYON_NUM_THREADS=2 measure "2.0.0: second build beside 1.0.0" "$bin" build --seeds "$seeds" --out "$work/year-dist" --version 2.0.0 --timings
 sed -n 3p "$work/year-dist/2.0.0/CHANGES.md"
 measure "diff 1.0.0 2.0.0" "$bin" diff "$work/year-dist/1.0.0" "$work/year-dist/2.0.0" --format json
