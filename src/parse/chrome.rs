@@ -39,6 +39,26 @@ pub const RULES: &[ChromeRule] = &[
         reason: "subscription and newsletter prompts",
     },
     ChromeRule {
+        name: "newsletter-pitch",
+        pattern: r"^(?i:sign\s+up|subscribe)\s+(?i:to|for)\b.{0,160}\b(?i:delivered|inbox|newsletters?)\b.{0,60}$",
+        reason: "a newsletter's pitch, e.g. `Sign up to get the inside scoop on today's biggest stories — delivered daily.`",
+    },
+    ChromeRule {
+        name: "consent-notice",
+        pattern: r"^(?i:by\s+(?:clicking|signing\s+up|subscribing|submitting|registering|entering\s+your\s+email))\b.{0,200}\b(?i:terms|privacy\s+policy)\b.{0,120}$",
+        reason: "the terms under a sign-up form, e.g. `By clicking “Sign Up”, you accept our Terms of Service and Privacy Policy.`",
+    },
+    ChromeRule {
+        name: "app-prompt",
+        pattern: r"^.{0,200}[.!?]\s+(?:download|get|open)\s+the\s+app$|^(?i:(?:download|get|open)\s+(?:the|our)\s+app|read\s+in\s+(?:the\s+)?app)\s*[.!]?$",
+        reason: "a call to use the site's app, its button glued after a sentence, e.g. `... while you're on the go. download the app`, `Read in app`",
+    },
+    ChromeRule {
+        name: "icon-label",
+        pattern: r"^.{0,200}\bIt\s+(?:often\s+)?indicates\s+(?:the\s+ability\s+to|a\s+way\s+to|an?\s+expandable|a\s+user\s+profile)\b.{0,200}$|^An\s+icon\s+in\s+the\s+shape\s+of\s+an?\s[\w\s'’-]{1,60}\.$",
+        reason: "the text alternatives of a page's icons, e.g. `An envelope. It indicates the ability to send an email.`",
+    },
+    ChromeRule {
         name: "cookie-notice",
         pattern: r"^(?i:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies|by\s+continuing\s+to\s+(?:use|browse)\s+(?:this|our)\s+(?:web)?site|accept\s+(?:all\s+)?cookies|manage\s+cookies)\b.{0,200}$",
         reason: "cookie consent banner text",
@@ -151,6 +171,33 @@ mod tests {
         assert_eq!(name("Story Code : 973712"), Some("story-code"));
         assert_eq!(name("Last Updated:"), Some("timestamp-stub"));
         assert_eq!(name("First Published:"), Some("timestamp-stub"));
+    }
+
+    #[test]
+    fn sign_up_forms_app_prompts_and_icon_labels_from_real_pages() {
+        for (line, rule) in [
+            ("Sign up to get the inside scoop on today’s biggest stories in markets, tech, and business — delivered daily. Read preview", "newsletter-pitch"),
+            ("Subscribe to our newsletter for the week's top stories in your inbox", "newsletter-pitch"),
+            ("By clicking “Sign Up”, you accept our Terms of Service and Privacy Policy. You can opt-out at any time.", "consent-notice"),
+            ("By signing up, you agree to our Terms of Use and acknowledge our Privacy Policy", "consent-notice"),
+            ("Access your favorite topics in a personalized feed while you're on the go. download the app", "app-prompt"),
+            ("Read in app", "app-prompt"),
+            ("The letter F. Facebook An envelope. It indicates the ability to send an email. Email", "icon-label"),
+            ("Two crossed lines that form an 'X'. It indicates a way to close an interaction, or dismiss a notification.", "icon-label"),
+            ("An icon in the shape of an angle pointing down.", "icon-label"),
+        ] {
+            assert_eq!(name(line), Some(rule), "{line}");
+        }
+        // Refused: the same words in running text.
+        for line in [
+            "Sign up for the draft opened on Monday, officials said.",
+            "By clicking the link, users were taken to a fake bank page.",
+            "By signing up for the scheme, farmers agreed to sell at a fixed price.",
+            "Officials urged residents to download the app.",
+            "It indicates a way forward for the talks, the minister said.",
+        ] {
+            assert_eq!(name(line), None, "{line}");
+        }
     }
 
     #[test]

@@ -264,6 +264,9 @@ impl Parser<'_> {
         let headline = self.clean(self.source.disk_line(span.headline + 1), raw);
         self.set_title(self.source.disk_line(span.headline + 1), &headline, raw);
         let mut seen = 0;
+        // Where a video or audio player's label was (its title and
+        // description follow it).
+        let mut media: Option<usize> = None;
         for (idx, &raw) in lines
             .iter()
             .enumerate()
@@ -300,6 +303,9 @@ impl Parser<'_> {
                 self.block += 1;
                 continue;
             }
+            if page::is_media_label(line) {
+                media = Some(seen);
+            }
             // Nothing but blank lines between this line and the text.
             let last = lines[idx + 1..span.start]
                 .iter()
@@ -311,21 +317,32 @@ impl Parser<'_> {
                 "byline"
             } else if let Some(rule) = chrome::match_line(line) {
                 rule.name
-            } else if (page::is_prose(line) || (last && page::is_sentence(line)))
-                && !page::is_caption(line)
-            {
-                // A standfirst: article text.
+            } else if page::is_caption(line) {
+                "caption"
+            } else if media.is_some_and(|m| seen - m <= 2) {
+                "media-embed"
+            } else if last && page::is_sentence(line) {
+                // A short sentence right above the text is its first line.
                 self.body.push(paragraphs::Line {
                     line: disk,
                     block: self.block,
                     text: line.to_string(),
                 });
                 continue;
+            } else if page::is_prose(line) {
+                // Text between the headline and where the article text
+                // starts, set apart by a byline, a date or a share row: a
+                // standfirst or a site notice, not the article's lead.
+                "standfirst"
             } else {
                 "page-chrome"
             };
-            self.dropped
-                .push(drop(disk, reason, raw, reason != "byline"));
+            self.dropped.push(drop(
+                disk,
+                reason,
+                raw,
+                !matches!(reason, "byline" | "standfirst"),
+            ));
             self.block += 1;
         }
         self.in_header = false;
@@ -833,6 +850,69 @@ mod tests {
             "",
         ]);
         assert!(body.starts_with(LEAD), "{body}");
+    }
+
+    #[test]
+    fn in_a_page_dump_text_set_apart_above_the_byline_or_a_share_row_is_not_the_lead() {
+        const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+        const NOTICE: &str = "If you get our news from Instagram or Facebook - that will be changing. Find out how you can still connect with us.";
+        let page = |middle: &[&str]| {
+            let mut lines = vec![
+                "* World",
+                "* Politics",
+                "* Business",
+                "* Sport",
+                "Search",
+                "Protests grow as the minister is dismissed and the general may be next",
+            ];
+            lines.extend(middle);
+            lines.extend([LEAD; 3]);
+            parse_str(&lines.join("\n"))
+        };
+        // Shape of a Global News page: byline, date, a site notice, share rows.
+        let p = page(&[
+            "By Jane Doe",
+            "Posted May 24, 2026 10:05 am",
+            NOTICE,
+            "Hide message bar",
+            "Share",
+            "Facebook",
+            "Email",
+        ]);
+        assert!(p.body().starts_with(LEAD), "{}", p.body());
+        assert!(p
+            .dropped
+            .iter()
+            .any(|d| d.reason == "standfirst" && !d.chrome));
+        // Shape of a Mexico News Daily page: the standfirst, then a share row.
+        let p = page(&[
+            "By Staff",
+            "February 11, 2025",
+            NOTICE,
+            "Share",
+            "Facebook",
+            "Twitter",
+            "Email",
+        ]);
+        assert!(p.body().starts_with(LEAD), "{}", p.body());
+        // Shape of a Fox News page: a video player's title and description.
+        let p = page(&[
+            "By Jane Doe | Example News",
+            "* Facebook",
+            "* Print",
+            "close",
+            "Video",
+            "Why the budget threat is growing",
+            NOTICE,
+        ]);
+        assert!(p.body().starts_with(LEAD), "{}", p.body());
+        assert!(p.dropped.iter().any(|d| d.reason == "media-embed"));
+        // Kept: a standfirst right under the headline, and text below the
+        // byline with no furniture after it.
+        let p = page(&[NOTICE, "By Jane Doe", "Posted May 24, 2026 10:05 am"]);
+        assert!(p.body().starts_with(NOTICE), "{}", p.body());
+        let p = page(&["By Jane Doe", "Posted May 24, 2026 10:05 am", NOTICE]);
+        assert!(p.body().starts_with(NOTICE), "{}", p.body());
     }
 
     #[test]

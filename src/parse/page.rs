@@ -29,6 +29,11 @@ const DENSITY: [usize; 2] = [3, 2];
 const DENSITY_WINDOW: usize = 8;
 /// The headline is looked for among this many non-blank lines above the text.
 const HEADLINE_REACH: usize = 30;
+/// A player's label is this many non-blank lines above its description.
+const MEDIA_REACH: usize = 2;
+/// A meta row or share row this many non-blank lines below the first prose
+/// line shows that line to be a standfirst: the text starts below them.
+const HEADER_AFTER_START: usize = 3;
 /// Fewer non-blank lines than this before the headline is a tidy header.
 const MIN_CHROME_LINES: usize = 4;
 
@@ -56,11 +61,17 @@ static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A picture's caption or credit.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|[—–-]\s*(?:picture|photo|image)\s+by\s|\s[—–-]\s*(?:copyright\b|©)|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|,\s(?:far\s)?(?:left|right|centre|center),\s|\bin this (?:\w+\s)?(?:picture|photo|photograph|image|illustration)\b|\(AP Photo").unwrap()
+    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|[—–-]\s*(?:picture|photo|image)\s+by\s|\s[—–-]\s*(?:copyright\b|©)|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|,\s(?:far\s)?(?:left|right|centre|center),\s|\bin this (?:\w+\s)?(?:picture|photo|photograph|image|illustration)\b|\(AP Photo|(?-i:^\p{Lu}[\p{Lu}\s'’!?,]{2,40}\s*(?:…|\.\.\.)\s+\p{Lu}|[.!?][”’\x22]?\s*\((?:[^()]{1,60}/[^()]{1,60}|\p{Lu}{2,6})\)$)").unwrap()
 });
 /// Page furniture that can look like a short headline.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:share|view all|add to|increase|decrease|listen|watch|print|email|comments?|follow|subscribe|sign up|log ?in|read more|related|advertisement|close|video|show authors|download pdf|click to|skip to|more)\b|\b(?:follow|editor|reporter|correspondent|columnist)$|\b\d+\s+(?:views|comments|shares|min read|minute read)\b").unwrap()
+});
+/// The label of an embedded video or audio player: the title and
+/// description under it are the player's, not the article's.
+static MEDIA_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:video|watch|watch now|watch video|play video|listen|audio|podcast)\s*:?$")
+        .unwrap()
 });
 /// Separators of breadcrumbs, meta rows and glued menus.
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[|•»>]|\s/\s|\s\+\s").unwrap());
@@ -120,6 +131,10 @@ pub fn is_link_like(line: &str) -> bool {
     is_bullet(line)
         || URL.is_match(line)
         || (text::word_count(line) <= 3 && !ANY_SENTENCE.is_match(line))
+}
+
+pub fn is_media_label(line: &str) -> bool {
+    MEDIA_LABEL.is_match(line)
 }
 
 pub fn is_caption(line: &str) -> bool {
@@ -253,8 +268,16 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
     };
     // Prose is judged on the raw line (odd spaces change no word count).
     let mut prose: Vec<Option<bool>> = vec![None; nb.len()];
-    let mut is_prose_at =
-        |k: usize| *prose[k].get_or_insert_with(|| is_prose(lines[nb[k]].as_ref().trim()));
+    // A sign-up form's pitch or an icon's text reads as prose but is
+    // chrome; so is the description under a video player's label.
+    let mut is_prose_at = |k: usize| {
+        *prose[k].get_or_insert_with(|| {
+            let raw = lines[nb[k]].as_ref().trim();
+            is_prose(raw)
+                && super::chrome::match_line(line(k)).is_none()
+                && !(k.saturating_sub(MEDIA_REACH)..k).any(|j| is_media_label(line(j)))
+        })
+    };
     let mut start = None;
     'density: for need in DENSITY {
         for k in 0..nb.len() {
@@ -276,6 +299,35 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
     let start = start?;
     if start < MIN_CHROME_LINES {
         return None;
+    }
+    // A standfirst often reads as prose; the byline, date or share row
+    // under it shows the text has not started yet (the header's furniture
+    // comes right after it, before any more prose).
+    let meta_row = |j: usize| {
+        let l = line(j);
+        (is_date_like(l) || is_byline_like(l)) && !is_caption(l) && !is_prose(l)
+    };
+    let share_row = |j: usize| {
+        let run: Vec<usize> = (j..nb.len())
+            .take_while(|&i| {
+                let l = line(i);
+                is_link_like(l) && !is_bullet(l) || super::chrome::match_line(l).is_some()
+            })
+            .collect();
+        run.len() >= 3 && run.iter().any(|&i| FURNITURE.is_match(line(i)))
+    };
+    // The headline is looked for above the first prose line either way
+    // (a standfirst is not a headline's rival).
+    let mut text_start = start;
+    if let Some(furniture) = (start + 1..nb.len().min(start + 1 + HEADER_AFTER_START))
+        .take_while(|&j| !is_prose_at(j))
+        .find(|&j| meta_row(j) || share_row(j))
+    {
+        if let Some(text) = (furniture + 1..nb.len())
+            .find(|&j| is_prose_at(j) && !is_caption(line(j)) && !meta_row(j))
+        {
+            text_start = text;
+        }
     }
     // Walk up to the headline: the best-placed candidate, nearest first.
     let mut best: Option<(i32, usize)> = None;
@@ -360,7 +412,7 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
     }
     Some(Span {
         headline: nb[headline],
-        start: nb[start],
+        start: nb[text_start],
     })
 }
 
@@ -422,7 +474,8 @@ mod tests {
             t[span.headline],
             "Ministers paid their own way on foreign trips, spokesman says"
         );
-        assert!(t[span.start].starts_with("New to the app?"));
+        // The promotion above the byline and date is not the text's start.
+        assert_eq!(t[span.start], LEAD);
     }
 
     #[test]
@@ -479,8 +532,21 @@ mod tests {
         ] {
             assert!(is_caption(caption), "{caption}");
         }
+        // Real shapes: an all-caps kicker and an ellipsis (New Era,
+        // Namibia), a credit in brackets after the last sentence (Sowetan,
+        // CBC).
+        for caption in [
+            "THERE YOU GO … President Hage Geingob leaves on a trip last October and hands over a document.",
+            "Duduzile Zuma-Sambudla will face the music for her role in the July civil unrest. (NPA)",
+            "Sinwar has been named the head of Hamas's political bureau. (Adel Hana/Associated Press)",
+        ] {
+            assert!(is_caption(caption), "{caption}");
+        }
         // Refused: the same words in running text.
         for text in [
+            "WASHINGTON — President Hage Geingob left on a trip last October, officials said.",
+            "The vote passed by 51 to 49 (a margin of two) on Tuesday.",
+            "Sales rose 5% in the quarter, the company said. (Reuters)",
             "The party turned left, then right, and the centre held until the vote in this parliament.",
             "She said the picture in this case was not yet clear, and the copyright holder agreed.",
         ] {
