@@ -103,7 +103,7 @@ impl DateLine {
 const MONTH: &str = "january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec";
 const WEEKDAY: &str =
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
-const LABEL: &str = r"first\s+published(?:\s+on)?|originally\s+published(?:\s+on)?|(?:original\s+)?publication\s+date|this\s+(?:story|article)\s+(?:has\s+been|was)\s+published(?:\s+on)?|published(?:\s+on|\s+at)?|posted(?:\s+on|\s+at)?|date|last\s+updated(?:\s+on|\s+at)?|updated(?:\s+on|\s+at)?|republished(?:\s+on)?|last\s+modified(?:\s+on)?|modified(?:\s+on)?";
+const LABEL: &str = r"first\s+published(?:\s+on)?|originally\s+published(?:\s+on)?|(?:original\s+)?publication\s+date|this\s+(?:story|article)\s+(?:has\s+been|was)\s+published(?:\s+on)?|published(?:\s+on|\s+at)?|posted(?:\s+on|\s+at)?|date|last\s+updated(?:\s+on|\s+at)?|updated(?:\s+on|\s+at)?|republished(?:\s+on)?|last\s+modified(?:\s+on)?|modified(?:\s+on)?|issued(?:\s+on)?";
 /// `By Jane Doe`, `By Jane Doe, Reuters |`, and the scraped `By Jane DoeMarch 5, 2020`.
 const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|&)\s*\p{Lu}[\p{L}.'’\x20-]{1,40}?)?\s*(?:[|·•,–—-]\s*)?)";
 
@@ -112,7 +112,7 @@ const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-
 /// so a bare number is never a time.
 fn time_pattern(name: &str) -> String {
     format!(
-        r"(?P<{name}h>\d{{1,2}})(?:[:h.](?P<{name}mi>\d{{2}})(?::(?P<{name}s>\d{{2}})(?:\.\d+)?)?\s*(?P<{name}ampm>(?i:[ap]\.?\s?m\.?))?|\s*(?P<{name}ampmb>(?i:[ap]\.?\s?m\.?)))(?:\s*[-–]\s*\d{{1,2}}(?::\d{{2}})?\s*(?i:[ap]\.?\s?m\.?))?\s*\(?(?P<{name}tz>Z|[A-Z]{{2,5}}|(?:UTC|GMT)?[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?"
+        r"(?P<{name}h>\d{{1,2}})(?:[:h.](?P<{name}mi>\d{{2}})(?::(?P<{name}s>\d{{2}})(?:\.\d+)?)?\s*(?P<{name}ampm>(?i:[ap]\.?\s?m\.?))?|\s*(?P<{name}ampmb>(?i:[ap]\.?\s?m\.?)))(?:\s*[-–]\s*\d{{1,2}}(?::\d{{2}})?\s*(?i:[ap]\.?\s?m\.?))?\s*\(?(?P<{name}tz>Z|British\s+Summer\s+Time|Greenwich\s+Mean\s+Time|[A-Z]{{2,5}}|(?:UTC|GMT)?\s?[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?"
     )
 }
 
@@ -144,6 +144,7 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
         (?:,\s*UK)?
         (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|posted\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20()-]{{1,60}})?
         (?:\s*/[\p{{L}}\x20-]{{2,30}}/\s*(?:--|—)?)?
+        (?:\s+(?i:listen|watch))?
         \s*\.?\s*$"
     );
     Regex::new(&pattern).unwrap()
@@ -170,9 +171,15 @@ static BYLINE_ON: LazyLock<Regex> = LazyLock::new(|| {
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\d+\s*(?i:h|hrs?|hours?|m|mins?|minutes?|d|days?)\s+ago").unwrap()
 });
-/// A name glued to a weekday (`Jane DoeTuesday 7 Mar 2023`).
+/// A read time before the date (`2 min read Last Updated : Apr 11 2023`):
+/// a part of the row of its own.
+static READ_TIME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d+\s*(?i:min|mins|minutes?)\s+(?i:read)\s+").unwrap());
+/// A name or a link's text glued to a weekday (`Jane DoeTuesday 7 Mar
+/// 2023`, `Continue reading...Sat, 20 Dec 2025`), or an update label glued
+/// to the time before it (`04/07/2020 – 23:30Modified: ...`).
 static GLUED_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Ll})((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)").unwrap()
+    Regex::new(r"([\p{Ll}.…?!])((?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b)|(\d)((?:Last\s+)?(?:Modified|Updated)\b)").unwrap()
 });
 /// `. Updated`, `, updated`, `. Posted` joining a byline or a first date to the next.
 static UPDATE_JOIN: LazyLock<Regex> =
@@ -232,13 +239,15 @@ fn match_meta_row(line: &str) -> Option<Vec<Result<DateLine, String>>> {
         || t.starts_with(['o', 'O', 'W', 'w'])
         || t.contains("day ")
         || t.contains("day,")
-        || t.contains(" ago");
+        || t.contains(" ago")
+        || GLUED_DAY.is_match(t);
     if !worth {
         return None;
     }
     let mut row = BYLINE_ON.replace(line, "").into_owned();
     row = RELATIVE.replace_all(&row, " ").into_owned();
-    row = GLUED_DAY.replace_all(&row, "$1 | $2").into_owned();
+    row = READ_TIME.replace(&row, "").into_owned();
+    row = GLUED_DAY.replace_all(&row, "$1$3 | $2$4").into_owned();
     row = UPDATE_JOIN.replace_all(&row, " | $1").into_owned();
     let mut found: Vec<Result<DateLine, String>> = Vec::new();
     let mut parts = 0;
@@ -280,9 +289,10 @@ fn is_furniture(part: &str) -> bool {
             )
         })
         .count();
-    crate::parse::text::word_count(part) <= 8
-        && !part.ends_with(['.', '!', '?'])
-        && clause_words < 2
+    let words = crate::parse::text::word_count(part);
+    // A link's text cut short (`Continue reading...`) is not a sentence.
+    let link = words <= 3 && (part.ends_with("...") || part.ends_with('…'));
+    words <= 8 && (link || !part.ends_with(['.', '!', '?'])) && clause_words < 2
 }
 
 fn match_whole(line: &str) -> Option<Vec<Result<DateLine, String>>> {
@@ -297,8 +307,12 @@ fn match_whole(line: &str) -> Option<Vec<Result<DateLine, String>>> {
     let split = UPDATE_CLAUSE.captures(line)?;
     let head = LINE.captures(&split["head"])?;
     let mut out = vec![build(&head)];
-    if let Some(tail) = LINE.captures(&split["tail"]) {
-        out.push(build(&tail));
+    match LINE.captures(&split["tail"]) {
+        Some(tail) => out.push(build(&tail)),
+        // An update clause without a date (`Updated 2 days ago`) is
+        // furniture; a sentence after the label is not a date line's.
+        None if !is_furniture(&split["tail"]) => return None,
+        None => {}
     }
     Some(out)
 }
@@ -440,7 +454,17 @@ fn normalise_zone(tz: &str) -> String {
     if tz == "Z" {
         return "UTC".into();
     }
-    let offset = tz.trim_start_matches("UTC").trim_start_matches("GMT");
+    // BBC pages spell the zone out.
+    if tz.starts_with("British") {
+        return "BST".into();
+    }
+    if tz.starts_with("Greenwich") {
+        return "GMT".into();
+    }
+    let offset = tz
+        .trim_start_matches("UTC")
+        .trim_start_matches("GMT")
+        .trim_start();
     let Some(sign) = offset.chars().next().filter(|c| *c == '+' || *c == '-') else {
         return tz.to_string();
     };

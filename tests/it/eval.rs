@@ -15,7 +15,7 @@ const THRESHOLDS: &[&str] = &[
     "--min-title",
     "extracted=1",
     "--min-lead",
-    "naive=0.77",
+    "naive=0.92",
     "--min-lead",
     "extracted=0.97",
 ];
