@@ -114,6 +114,11 @@ pub const RULES: &[ChromeRule] = &[
         reason: "content-management story number, e.g. `Story Code : 973712`",
     },
     ChromeRule {
+        name: "relative-time",
+        pattern: r"^(?i:(?:this\s+was\s+)?(?:published|posted|updated)\s+)?\d+\s+(?i:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\s+(?i:ago)$",
+        reason: "a time relative to the day the page was saved, e.g. `13 years ago`, `This was published 1 year ago`: never a date",
+    },
+    ChromeRule {
         name: "timestamp-stub",
         pattern: r"^(?i:last\s+updated|first\s+published|updated|published|posted|last\s+modified)(?:\s+on)?\s*:?$",
         reason: "a timestamp label whose value the page filled in by script, e.g. `Last Updated:`",
@@ -185,6 +190,8 @@ mod tests {
             ("The letter F. Facebook An envelope. It indicates the ability to send an email. Email", "icon-label"),
             ("Two crossed lines that form an 'X'. It indicates a way to close an interaction, or dismiss a notification.", "icon-label"),
             ("An icon in the shape of an angle pointing down.", "icon-label"),
+            ("13 years ago", "relative-time"),
+            ("This was published 1 year ago", "relative-time"),
         ] {
             assert_eq!(name(line), Some(rule), "{line}");
         }
@@ -195,6 +202,7 @@ mod tests {
             "By signing up for the scheme, farmers agreed to sell at a fixed price.",
             "Officials urged residents to download the app.",
             "It indicates a way forward for the talks, the minister said.",
+            "13 years ago the town flooded.",
         ] {
             assert_eq!(name(line), None, "{line}");
         }

@@ -106,6 +106,11 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// A time of day and nothing else: `05:46 AM ET`, `2:00 PM`, `18:05 GMT`.
+static TIME_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?i:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$").unwrap()
+});
+
 /// A place-style byline (`Andrew Roth in Moscow`), taken only after the
 /// headline: before it, a title-case headline could have this shape.
 static PLACE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -142,6 +147,7 @@ pub fn parse(source: &Source, options: &Options) -> Parsed {
         page_dump: false,
         entities: 0,
         diagnostics: Vec::new(),
+        date_line_at: None,
     };
     let mut next = body_start;
     if let Some(span) = page::find(&lines, body_start) {
@@ -211,6 +217,8 @@ struct Parser<'a> {
     /// HTML entities decoded.
     entities: usize,
     diagnostics: Vec<Diagnostic>,
+    /// The line on disk of the last date line read.
+    date_line_at: Option<usize>,
 }
 
 impl Parser<'_> {
@@ -392,6 +400,7 @@ impl Parser<'_> {
             }
         }
         self.dropped.push(drop(disk, "dateline", raw, false));
+        self.date_line_at = Some(disk);
         self.block += 1;
         true
     }
@@ -426,6 +435,17 @@ impl Parser<'_> {
                 }
             }
             if self.date_line(disk, raw, line) {
+                self.author_above_date();
+                return;
+            }
+            // The time on a line of its own under the date line
+            // (`May 20th, 2009` / `05:46 AM ET`) is the date line's.
+            if self.date_line_at.is_some_and(|d| d + 1 == disk)
+                && self.body.is_empty()
+                && TIME_ONLY.is_match(line)
+            {
+                self.dropped.push(drop(disk, "dateline", raw, false));
+                self.block += 1;
                 return;
             }
             if self.page_dump && self.candidates.is_empty() && self.word_date(disk, raw, line) {
@@ -481,12 +501,42 @@ impl Parser<'_> {
             }
             self.finish_header(Some(disk));
         }
+        if self.content_lines <= HEADER_WINDOW && page::is_sentence(line) {
+            self.labels_before_text();
+        }
         self.in_header = false;
         self.body.push(paragraphs::Line {
             line: disk,
             block: self.block,
             text: line.to_string(),
         });
+    }
+
+    /// The first sentence under the headline comes after nothing but a few
+    /// short labels (`The National Interest -`, `Alex Hollings`, `Ukraine,
+    /// Europe`; `In the world`): the outlet, author and section, not text.
+    fn labels_before_text(&mut self) {
+        /// A label is this many words at most, and at most this many lines.
+        const LABEL_WORDS: usize = 5;
+        const LABEL_LINES: usize = 3;
+        if self.title.is_none() || self.body.is_empty() || self.body.len() > LABEL_LINES {
+            return;
+        }
+        // A live page's time stamps (`18:05 GMT`) head its entries: no label.
+        let label = |l: &paragraphs::Line| {
+            text::word_count(&l.text) <= LABEL_WORDS
+                && !l
+                    .text
+                    .trim_end()
+                    .ends_with(['.', '!', '?', ':', ',', ';', '"', '”'])
+                && !l.text.chars().any(|c| c.is_ascii_digit())
+        };
+        if self.body.iter().all(label) {
+            for l in self.body.drain(..) {
+                self.dropped
+                    .push(drop(l.line, "header-label", &l.text, true));
+            }
+        }
     }
 
     /// Key points: a list right under the headline that sums up the
@@ -511,6 +561,27 @@ impl Parser<'_> {
         }
     }
 
+    /// Under the headline, the only text so far is a name or two right
+    /// above the date line (`Bryan Kow` / `May 30, 2023`, `BS Web Team New
+    /// Delhi` / `2 min read Last Updated : ...`): the byline, not the text.
+    fn author_above_date(&mut self) {
+        /// An author's name, with a desk or a place, is this many words at most.
+        const NAME_WORDS: usize = 6;
+        let name = |l: &paragraphs::Line| {
+            text::word_count(&l.text) <= NAME_WORDS
+                && !l.text.trim_end().ends_with(['.', '!', '?', ':', ',', ';'])
+                && l.text.chars().next().is_some_and(char::is_uppercase)
+        };
+        if self.title.is_none() || self.body.is_empty() || self.body.len() > 2 {
+            return;
+        }
+        if self.body.iter().all(name) {
+            for l in self.body.drain(..) {
+                self.dropped.push(drop(l.line, "byline", &l.text, false));
+            }
+        }
+    }
+
     /// In a page dump, share rows, captions and icons between the text's
     /// first lines and its date line do not use up the header window.
     fn not_content(&mut self) {
@@ -524,7 +595,7 @@ impl Parser<'_> {
         for (l, _, r) in std::mem::take(&mut self.pending) {
             self.dropped.push(drop(l, "header-label", &r, true));
         }
-        self.title = Some((disk, line.to_string()));
+        self.title = Some((disk, strip_breadcrumb(line).to_string()));
         self.dropped.push(drop(disk, "headline", raw, false));
     }
 
@@ -594,12 +665,32 @@ fn headline_variant(title: &str, line: &str) -> bool {
     shared >= 4 && shared * 2 >= line.len()
 }
 
+/// A breadcrumb trail glued before the headline (`Home / India News /
+/// LIVE: ...`, `Home>News>Title`): the headline is what follows it.
+fn strip_breadcrumb(title: &str) -> &str {
+    static TRAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?i:home)(?:\s*[/>›»]\s*[\p{L}&'’ -]{1,30}){0,4}\s*[/>›»]\s*(?P<title>\S.*)$")
+            .unwrap()
+    });
+    match TRAIL.captures(title).and_then(|c| c.name("title")) {
+        Some(t) if text::word_count(t.as_str()) >= 3 => t.as_str(),
+        _ => title,
+    }
+}
+
 fn headline_shaped(line: &str) -> bool {
+    // `13 years ago` under a date is furniture; so is a picture's caption.
+    static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\d+\s+(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\s+ago$")
+            .unwrap()
+    });
     let words = text::word_count(line);
     let trimmed = line.trim_end_matches(['"', '\'', '”', '’', ')']);
     (1..=30).contains(&words)
         && line.chars().count() <= 250
         && !trimmed.ends_with(['.', ',', ';', ':', '…'])
+        && !RELATIVE.is_match(line)
+        && !page::is_caption(line)
 }
 
 fn weekday_name(w: chrono::Weekday) -> &'static str {
@@ -913,6 +1004,64 @@ mod tests {
         assert!(p.body().starts_with(NOTICE), "{}", p.body());
         let p = page(&["By Jane Doe", "Posted May 24, 2026 10:05 am", NOTICE]);
         assert!(p.body().starts_with(NOTICE), "{}", p.body());
+    }
+
+    #[test]
+    fn a_breadcrumb_glued_before_the_headline_is_not_the_headline() {
+        for (line, want) in [
+            (
+                "Home / India News / LIVE: Muslims in India doing better, Sitharaman rebuts Western 'perception'",
+                "LIVE: Muslims in India doing better, Sitharaman rebuts Western 'perception'",
+            ),
+            ("Home>News>Kremlin denies plans to invade", "Kremlin denies plans to invade"),
+            ("Home » World » Europe » Talks resume in Geneva", "Talks resume in Geneva"),
+            // Refused: no trail, a trail with too little after it, a slash
+            // inside a headline.
+            ("Homes / flats: prices fall again in London", "Homes / flats: prices fall again in London"),
+            ("Home / News / Europe", "Home / News / Europe"),
+            ("Kremlin says 50/50 chance of talks", "Kremlin says 50/50 chance of talks"),
+        ] {
+            assert_eq!(strip_breadcrumb(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_name_right_above_the_date_line_is_the_byline() {
+        let p = parse_str("Private homes now priciest in Asia-Pacific\n\nBryan Kow\n\nMay 30, 2023\n\nSINGAPORE - Private residential property is now the most expensive in the region.");
+        assert!(p.body().starts_with("SINGAPORE"), "{}", p.body());
+        assert!(p
+            .dropped
+            .iter()
+            .any(|d| d.reason == "byline" && d.text == "Bryan Kow"));
+        // Refused: a sentence, and a short line after text.
+        let p = parse_str("Private homes now priciest in Asia-Pacific\n\nPrices rose again.\n\nMay 30, 2023\n\nMore text here.");
+        assert!(p.body().starts_with("Prices rose again."), "{}", p.body());
+        let p = parse_str("Private homes now priciest in Asia-Pacific\n\nPrices rose again in the spring, the report said.\n\nBryan Kow\n\nMay 30, 2023\n\nMore text here.");
+        assert!(p.body().contains("Bryan Kow"), "{}", p.body());
+    }
+
+    #[test]
+    fn labels_times_and_relative_times_in_a_tidy_header_are_not_text() {
+        // Shape of a National Interest copy: outlet, author and section
+        // between the headline and the standfirst.
+        let p = parse_str("Russia Announces Withdrawal of Forces From Ukraine Border\nThe National Interest -\n\nAlex Hollings\n\nUkraine, Europe\n\nKremlin officials have claimed the role of the victim.\n\nMore text.");
+        assert!(p.body().starts_with("Kremlin officials"), "{}", p.body());
+        // Shape of a CNN blog: the date, its time on the next line, a
+        // relative time, then the text; no headline.
+        let p = parse_str("May 20th, 2009\n05:46 AM ET\n13 years ago\n\nThe bureau's morning speed read of the top stories.\n\nMore text.");
+        assert_eq!(p.title, None);
+        assert!(p.body().starts_with("The bureau's"), "{}", p.body());
+        // Kept: a live page's time stamps after a label, and a sentence
+        // before the first paragraph.
+        let p = parse_str("Council approves tram plan\n\nLast updated: 13 June 2022 18:05 GMT\n\nKey events\n\n18:05 GMT\n\nThe council voted on Monday.\n\nMore text.");
+        assert!(p.body().starts_with("18:05 GMT"), "{}", p.body());
+        let p = parse_str(
+            "Council approves tram plan\n\nThe vote was close.\n\nThe council voted on Monday.",
+        );
+        assert!(p.body().starts_with("The vote was close."), "{}", p.body());
+        // A caption is no headline.
+        let p = parse_str("Russia is pulling in additional troops to the border. Photo: facebook.com/GeneralStaff.ua\nRussia is pulling in additional troops to the Kursk region on the border.");
+        assert_eq!(p.title, None);
     }
 
     #[test]

@@ -121,6 +121,7 @@ pub fn is_prose(line: &str) -> bool {
     if words >= 20 && stop < 4 && !SENTENCE_END.is_match(line) {
         return false;
     }
+
     // Two short sentences can be a headline ("... in January. Now, it
     // can't"); a paragraph ends its last sentence or runs longer.
     words >= 20 || SENTENCE_END.is_match(line) || (words >= 16 && SENTENCE_BREAK.is_match(line))

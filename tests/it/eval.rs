@@ -20,6 +20,22 @@ const THRESHOLDS: &[&str] = &[
     "extracted=0.97",
 ];
 
+/// The thresholds `.ci/run` holds for our own real-page layouts.
+const LAYOUT_THRESHOLDS: &[&str] = &[
+    "--min-date",
+    "naive=0.9",
+    "--min-date",
+    "extracted=0.85",
+    "--min-title",
+    "naive=0.6",
+    "--min-title",
+    "extracted=0.85",
+    "--min-lead",
+    "naive=0.5",
+    "--min-lead",
+    "extracted=0.71",
+];
+
 fn eval(wd: &Workdir, dir: &str, extra: &[&str]) -> std::process::Output {
     let tsv = format!("{dir}/expected.tsv");
     let mut args = vec!["eval", dir, "--expected", &tsv, "--by", "style"];
@@ -51,6 +67,23 @@ fn the_real_world_sample_meets_its_thresholds_and_invents_no_date() {
         assert!(m["file"].as_str().unwrap().starts_with("heads/"), "{m}");
         assert!(!m["explain"].as_str().unwrap().is_empty(), "{m}");
     }
+}
+
+/// Pages from the search corpus, written down as scrapers save them, with
+/// the date, headline and lead read off each page by hand.
+#[test]
+fn our_own_real_page_layouts_meet_their_thresholds_and_invent_no_date() {
+    let wd = Workdir::new();
+    common::copy_dir(
+        &common::repo().join("tests/fixtures/layouts-real"),
+        &wd.path().join("lr"),
+    );
+    let out = eval(&wd, "lr", LAYOUT_THRESHOLDS);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let json = eval(&wd, "lr", &["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(doc["report"]["all"]["date"]["total"], 24);
+    assert_eq!(doc["report"]["all"]["date"]["invented"], 0);
 }
 
 #[test]
