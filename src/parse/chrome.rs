@@ -40,22 +40,22 @@ pub const RULES: &[ChromeRule] = &[
     },
     ChromeRule {
         name: "newsletter-pitch",
-        pattern: r"^(?i:sign\s+up|subscribe)\s+(?i:to|for)\b.{0,160}\b(?i:delivered|inbox|newsletters?)\b.{0,60}$",
+        pattern: r"^(?i:sign\s+up|subscribe)\s+(?i:to|for)\s.*(?i:delivered|inbox|newsletters?)",
         reason: "a newsletter's pitch, e.g. `Sign up to get the inside scoop on today's biggest stories — delivered daily.`",
     },
     ChromeRule {
         name: "consent-notice",
-        pattern: r"^(?i:by\s+(?:clicking|signing\s+up|subscribing|submitting|registering|entering\s+your\s+email))\b.{0,200}\b(?i:terms|privacy\s+policy)\b.{0,120}$",
+        pattern: r"^(?i:by\s+(?:clicking|signing\s+up|subscribing|submitting|registering|entering\s+your\s+email))[\s,].*(?i:terms|privacy\s+policy)",
         reason: "the terms under a sign-up form, e.g. `By clicking “Sign Up”, you accept our Terms of Service and Privacy Policy.`",
     },
     ChromeRule {
         name: "app-prompt",
-        pattern: r"^.{0,200}[.!?]\s+(?:download|get|open)\s+the\s+app$|^(?i:(?:download|get|open)\s+(?:the|our)\s+app|read\s+in\s+(?:the\s+)?app)\s*[.!]?$",
+        pattern: r"[.!?]\s+(?:download|get|open)\s+the\s+app$|^(?i:(?:download|get|open)\s+(?:the|our)\s+app|read\s+in\s+(?:the\s+)?app)\s*[.!]?$",
         reason: "a call to use the site's app, its button glued after a sentence, e.g. `... while you're on the go. download the app`, `Read in app`",
     },
     ChromeRule {
         name: "icon-label",
-        pattern: r"^.{0,200}\bIt\s+(?:often\s+)?indicates\s+(?:the\s+ability\s+to|a\s+way\s+to|an?\s+expandable|a\s+user\s+profile)\b.{0,200}$|^An\s+icon\s+in\s+the\s+shape\s+of\s+an?\s[\w\s'’-]{1,60}\.$",
+        pattern: r"(?:^|\s)It\s+(?:often\s+)?indicates\s+(?:the\s+ability\s+to|a\s+way\s+to|an?\s+expandable|a\s+user\s+profile)\s|^An\s+icon\s+in\s+the\s+shape\s+of\s+an?\s[^.]+\.$",
         reason: "the text alternatives of a page's icons, e.g. `An envelope. It indicates the ability to send an email.`",
     },
     ChromeRule {

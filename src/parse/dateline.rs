@@ -105,7 +105,7 @@ const WEEKDAY: &str =
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
 const LABEL: &str = r"first\s+published(?:\s+on)?|originally\s+published(?:\s+on)?|(?:original\s+)?publication\s+date|this\s+(?:story|article)\s+(?:has\s+been|was)\s+published(?:\s+on)?|published(?:\s+on|\s+at)?|posted(?:\s+on|\s+at)?|date|last\s+updated(?:\s+on|\s+at)?|updated(?:\s+on|\s+at)?|republished(?:\s+on)?|last\s+modified(?:\s+on)?|modified(?:\s+on)?|issued(?:\s+on)?";
 /// `By Jane Doe`, `By Jane Doe, Reuters |`, and the scraped `By Jane DoeMarch 5, 2020`.
-const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|&)\s*\p{Lu}[\p{L}.'’\x20-]{1,40}?)?\s*(?:[|·•,–—-]\s*)?)";
+const BYLINE: &str = r"(?:(?i:by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|&)\s*\p{Lu}[\p{L}.'’\x20-]+?)?\s*(?:[|·•,–—-]\s*)?)";
 
 /// A time of day: `10:25`, `10.25`, `10h25`, `10:25:00.000`, `3:27 p.m.`,
 /// `3pm`, with an optional zone. Minutes are required unless am/pm is given,
@@ -128,7 +128,7 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?x)^
         (?:[*•·]\s+)?
-        (?:\([\p{{L}}\x20.'’-]{{2,30}}\)\s*|(?:Associated\x20Press|Reuters|AFP|AP|PTI|IANS|ANI|Xinhua|Bloomberg)\s+|\p{{Lu}}[\p{{Lu}}\x20.'’-]{{1,30}},\s+)?
+        (?:\([\p{{L}}\x20.'’-]{{2,}}\)\s*|(?:Associated\x20Press|Reuters|AFP|AP|PTI|IANS|ANI|Xinhua|Bloomberg)\s+|\p{{Lu}}[\p{{Lu}}\x20.'’-]+,\s+)?
         {BYLINE}?
         (?:(?P<label>(?i:{LABEL}))\s*:?\s*)?
         (?:{pre_time}\s*[,|–—-]?\s*)?
@@ -142,8 +142,8 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
         )
         (?:\s*(?:[-|,@–—/T•·]\s*)?(?:(?i:at)\s+)?{post_time}|\s+(?:GMT|UTC))?
         (?:,\s*UK)?
-        (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|posted\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20()-]{{1,60}})?
-        (?:\s*/[\p{{L}}\x20-]{{2,30}}/\s*(?:--|—)?)?
+        (?:\s*[|•·,–—-]?\s*(?i:by|edited\s+by|written\s+by|posted\s+by|source)\s*:?\s*\p{{L}}[\p{{L}}.'’\x20()-]+)?
+        (?:\s*/[\p{{L}}\x20-]{{2,}}/\s*(?:--|—)?)?
         (?:\s+(?i:listen|watch))?
         \s*\.?\s*$"
     );
@@ -176,10 +176,11 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
 static READ_TIME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d+\s*(?i:min|mins|minutes?)\s+(?i:read)\s+").unwrap());
 /// A name or a link's text glued to a weekday (`Jane DoeTuesday 7 Mar
-/// 2023`, `Continue reading...Sat, 20 Dec 2025`), or an update label glued
-/// to the time before it (`04/07/2020 – 23:30Modified: ...`).
+/// 2023`, `Continue reading...Sat, 20 Dec 2025`) or to a month
+/// (`staffDecember 20, 2017`), or an update label glued to the time
+/// before it (`04/07/2020 – 23:30Modified: ...`).
 static GLUED_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([\p{Ll}.…?!])((?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b)|(\d)((?:Last\s+)?(?:Modified|Updated)\b)").unwrap()
+    Regex::new(r"([\p{Ll}.…?!])((?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b)|(\d)((?:Last\s+)?(?:Modified|Updated)\b)|(\p{Ll})((?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d)").unwrap()
 });
 /// `. Updated`, `, updated`, `. Posted` joining a byline or a first date to the next.
 static UPDATE_JOIN: LazyLock<Regex> =
@@ -247,7 +248,7 @@ fn match_meta_row(line: &str) -> Option<Vec<Result<DateLine, String>>> {
     let mut row = BYLINE_ON.replace(line, "").into_owned();
     row = RELATIVE.replace_all(&row, " ").into_owned();
     row = READ_TIME.replace(&row, "").into_owned();
-    row = GLUED_DAY.replace_all(&row, "$1$3 | $2$4").into_owned();
+    row = GLUED_DAY.replace_all(&row, "$1$3$5 | $2$4$6").into_owned();
     row = UPDATE_JOIN.replace_all(&row, " | $1").into_owned();
     let mut found: Vec<Result<DateLine, String>> = Vec::new();
     let mut parts = 0;

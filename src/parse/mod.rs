@@ -501,8 +501,8 @@ impl Parser<'_> {
             }
             self.finish_header(Some(disk));
         }
-        if self.content_lines <= HEADER_WINDOW && page::is_sentence(line) {
-            self.labels_before_text();
+        if self.content_lines <= HEADER_WINDOW {
+            self.labels_before_text(line);
         }
         self.in_header = false;
         self.body.push(paragraphs::Line {
@@ -515,23 +515,27 @@ impl Parser<'_> {
     /// The first sentence under the headline comes after nothing but a few
     /// short labels (`The National Interest -`, `Alex Hollings`, `Ukraine,
     /// Europe`; `In the world`): the outlet, author and section, not text.
-    fn labels_before_text(&mut self) {
+    fn labels_before_text(&mut self, line: &str) {
         /// A label is this many words at most, and at most this many lines.
         const LABEL_WORDS: usize = 5;
         const LABEL_LINES: usize = 3;
+        // Longer than this is no label: spares counting a paragraph's words.
+        const LABEL_BYTES: usize = 80;
         if self.title.is_none() || self.body.is_empty() || self.body.len() > LABEL_LINES {
             return;
         }
         // A live page's time stamps (`18:05 GMT`) head its entries: no label.
         let label = |l: &paragraphs::Line| {
-            text::word_count(&l.text) <= LABEL_WORDS
+            l.text.len() <= LABEL_BYTES
+                && text::word_count(&l.text) <= LABEL_WORDS
                 && !l
                     .text
                     .trim_end()
                     .ends_with(['.', '!', '?', ':', ',', ';', '"', '”'])
                 && !l.text.chars().any(|c| c.is_ascii_digit())
         };
-        if self.body.iter().all(label) {
+        // The sentence test is the dear one: asked last.
+        if self.body.iter().all(label) && page::is_sentence(line) {
             for l in self.body.drain(..) {
                 self.dropped
                     .push(drop(l.line, "header-label", &l.text, true));

@@ -269,35 +269,54 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
     };
     // Prose is judged on the raw line (odd spaces change no word count).
     let mut prose: Vec<Option<bool>> = vec![None; nb.len()];
+    let mut is_prose_at =
+        |k: usize| *prose[k].get_or_insert_with(|| is_prose(lines[nb[k]].as_ref().trim()));
+    // Captions are told on the cleaned line once the text is known to be a
+    // page dump, on the raw line before (cleaning every paragraph of every
+    // tidy article was a third of this pass's cost).
+    let density_start = |is_prose_at: &mut dyn FnMut(usize) -> bool, cleaned: bool| {
+        let text = |j: usize, is_prose_at: &mut dyn FnMut(usize) -> bool| {
+            is_prose_at(j)
+                && !is_caption(if cleaned {
+                    line(j)
+                } else {
+                    lines[nb[j]].as_ref().trim()
+                })
+        };
+        for need in DENSITY {
+            for k in 0..nb.len() {
+                if !text(k, is_prose_at) {
+                    continue;
+                }
+                // Stop counting as soon as there is enough prose.
+                let dense = (k..nb.len().min(k + DENSITY_WINDOW))
+                    .filter(|&j| text(j, is_prose_at))
+                    .take(need)
+                    .count()
+                    >= need;
+                if dense {
+                    return Some(k);
+                }
+            }
+        }
+        None
+    };
+    // Tidy text has its text within the first lines: decided on the raw
+    // lines (no cleaning, no chrome patterns), it costs a few lines' look.
+    if density_start(&mut is_prose_at, false)? < MIN_CHROME_LINES {
+        return None;
+    }
     // A sign-up form's pitch or an icon's text reads as prose but is
     // chrome; so is the description under a video player's label.
+    let mut article_prose: Vec<Option<bool>> = vec![None; nb.len()];
     let mut is_prose_at = |k: usize| {
-        *prose[k].get_or_insert_with(|| {
-            let raw = lines[nb[k]].as_ref().trim();
-            is_prose(raw)
+        *article_prose[k].get_or_insert_with(|| {
+            is_prose_at(k)
                 && super::chrome::match_line(line(k)).is_none()
                 && !(k.saturating_sub(MEDIA_REACH)..k).any(|j| is_media_label(line(j)))
         })
     };
-    let mut start = None;
-    'density: for need in DENSITY {
-        for k in 0..nb.len() {
-            if !is_prose_at(k) {
-                continue;
-            }
-            // Stop counting as soon as there is enough prose.
-            let dense = (k..nb.len().min(k + DENSITY_WINDOW))
-                .filter(|&j| is_prose_at(j) && !is_caption(line(j)))
-                .take(need)
-                .count()
-                >= need;
-            if dense && !is_caption(line(k)) {
-                start = Some(k);
-                break 'density;
-            }
-        }
-    }
-    let start = start?;
+    let start = density_start(&mut is_prose_at, true)?;
     if start < MIN_CHROME_LINES {
         return None;
     }
