@@ -327,7 +327,7 @@ impl Parser<'_> {
                 rule.name
             } else if page::is_caption(line) {
                 "caption"
-            } else if media.is_some_and(|m| seen - m <= 2) {
+            } else if media.is_some_and(|m| seen - m <= page::MEDIA_REACH) {
                 "media-embed"
             } else if last && page::is_sentence(line) {
                 // A short sentence right above the text is its first line.
@@ -521,9 +521,6 @@ impl Parser<'_> {
         const LABEL_LINES: usize = 3;
         // Longer than this is no label: spares counting a paragraph's words.
         const LABEL_BYTES: usize = 80;
-        if self.title.is_none() || self.body.is_empty() || self.body.len() > LABEL_LINES {
-            return;
-        }
         // A live page's time stamps (`18:05 GMT`) head its entries: no label.
         let label = |l: &paragraphs::Line| {
             l.text.len() <= LABEL_BYTES
@@ -535,10 +532,31 @@ impl Parser<'_> {
                 && !l.text.chars().any(|c| c.is_ascii_digit())
         };
         // The sentence test is the dear one: asked last.
-        if self.body.iter().all(label) && page::is_sentence(line) {
+        self.drop_header_body(
+            LABEL_LINES,
+            label,
+            || page::is_sentence(line),
+            "header-label",
+        );
+    }
+
+    /// Under a headline, when the body so far is at most `max` lines and
+    /// each is `header` (and `then` holds), they were the header's: dropped
+    /// with `reason`.
+    fn drop_header_body(
+        &mut self,
+        max: usize,
+        header: impl Fn(&paragraphs::Line) -> bool,
+        then: impl FnOnce() -> bool,
+        reason: &'static str,
+    ) {
+        if self.title.is_none() || self.body.is_empty() || self.body.len() > max {
+            return;
+        }
+        if self.body.iter().all(header) && then() {
             for l in self.body.drain(..) {
                 self.dropped
-                    .push(drop(l.line, "header-label", &l.text, true));
+                    .push(drop(l.line, reason, &l.text, reason != "byline"));
             }
         }
     }
@@ -576,14 +594,7 @@ impl Parser<'_> {
                 && !l.text.trim_end().ends_with(['.', '!', '?', ':', ',', ';'])
                 && l.text.chars().next().is_some_and(char::is_uppercase)
         };
-        if self.title.is_none() || self.body.is_empty() || self.body.len() > 2 {
-            return;
-        }
-        if self.body.iter().all(name) {
-            for l in self.body.drain(..) {
-                self.dropped.push(drop(l.line, "byline", &l.text, false));
-            }
-        }
+        self.drop_header_body(2, name, || true, "byline");
     }
 
     /// In a page dump, share rows, captions and icons between the text's
@@ -914,23 +925,32 @@ mod tests {
         }
     }
 
+    const DUMP_LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+
+    /// A page dump: menus and a headline, then `middle`, then three
+    /// paragraphs of [`DUMP_LEAD`].
+    fn dump(middle: &[&str]) -> Parsed {
+        let mut lines = vec![
+            "* World",
+            "* Politics",
+            "* Business",
+            "* Sport",
+            "Search",
+            "Protests grow as the minister is dismissed and the general may be next",
+        ];
+        lines.extend(middle);
+        lines.extend([DUMP_LEAD; 3]);
+        parse_str(&lines.join("\n"))
+    }
+
     #[test]
     fn in_a_page_dump_a_short_sentence_right_above_the_text_opens_the_body() {
-        const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
-        // Menus, a headline and its byline, then `tail`, then the text.
+        const LEAD: &str = DUMP_LEAD;
+        // A byline, then `tail`, then the text.
         let page = |tail: &[&str]| {
-            let mut lines = vec![
-                "* World",
-                "* Politics",
-                "* Business",
-                "* Sport",
-                "Search",
-                "Protests grow as the minister is dismissed and the general may be next",
-                "by Jane Doe Jul. 19, 2026 9:45 am",
-            ];
-            lines.extend(tail);
-            lines.extend([LEAD; 3]);
-            parse_str(&lines.join("\n")).body()
+            let mut middle = vec!["by Jane Doe Jul. 19, 2026 9:45 am"];
+            middle.extend(tail);
+            dump(&middle).body()
         };
         let body = page(&["* Share", "* Email", "A preventable crisis.", ""]);
         assert!(body.starts_with("A preventable crisis.\n\n"), "{body}");
@@ -949,21 +969,9 @@ mod tests {
 
     #[test]
     fn in_a_page_dump_text_set_apart_above_the_byline_or_a_share_row_is_not_the_lead() {
-        const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+        const LEAD: &str = DUMP_LEAD;
         const NOTICE: &str = "If you get our news from Instagram or Facebook - that will be changing. Find out how you can still connect with us.";
-        let page = |middle: &[&str]| {
-            let mut lines = vec![
-                "* World",
-                "* Politics",
-                "* Business",
-                "* Sport",
-                "Search",
-                "Protests grow as the minister is dismissed and the general may be next",
-            ];
-            lines.extend(middle);
-            lines.extend([LEAD; 3]);
-            parse_str(&lines.join("\n"))
-        };
+        let page = dump;
         // Shape of a Global News page: byline, date, a site notice, share rows.
         let p = page(&[
             "By Jane Doe",

@@ -30,7 +30,7 @@ const DENSITY_WINDOW: usize = 8;
 /// The headline is looked for among this many non-blank lines above the text.
 const HEADLINE_REACH: usize = 30;
 /// A player's label is this many non-blank lines above its description.
-const MEDIA_REACH: usize = 2;
+pub const MEDIA_REACH: usize = 2;
 /// A meta row or share row this many non-blank lines below the first prose
 /// line shows that line to be a standfirst: the text starts below them.
 const HEADER_AFTER_START: usize = 3;
