@@ -925,19 +925,12 @@ mod tests {
         }
     }
 
-    const DUMP_LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+    use super::page::tests::{LEAD as DUMP_LEAD, MENUS_AND_HEADLINE};
 
     /// A page dump: menus and a headline, then `middle`, then three
     /// paragraphs of [`DUMP_LEAD`].
     fn dump(middle: &[&str]) -> Parsed {
-        let mut lines = vec![
-            "* World",
-            "* Politics",
-            "* Business",
-            "* Sport",
-            "Search",
-            "Protests grow as the minister is dismissed and the general may be next",
-        ];
+        let mut lines = MENUS_AND_HEADLINE.to_vec();
         lines.extend(middle);
         lines.extend([DUMP_LEAD; 3]);
         parse_str(&lines.join("\n"))

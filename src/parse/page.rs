@@ -437,14 +437,24 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(|l| l.trim().to_string()).collect()
     }
 
-    const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+    pub(crate) const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+
+    /// The top of a page dump: menus, a search box, the headline.
+    pub(crate) const MENUS_AND_HEADLINE: [&str; 6] = [
+        "* World",
+        "* Politics",
+        "* Business",
+        "* Sport",
+        "Search",
+        "Protests grow as the minister is dismissed and the general may be next",
+    ];
 
     #[test]
     fn tidy_text_is_not_a_page_dump() {
@@ -578,21 +588,19 @@ mod tests {
     fn a_short_sentence_right_above_the_text_is_its_first_line() {
         let t = lines(
             &[
-                "* World",
-                "* Politics",
-                "* Business",
-                "* Sport",
-                "Search",
-                "Protests grow as the minister is dismissed and the general may be next",
-                "by Jane Doe Jul. 19, 2026 9:45 am",
-                "* Share",
-                "* Email",
-                "* Print",
-                "A preventable crisis.",
-                LEAD,
-                LEAD,
-                LEAD,
+                &MENUS_AND_HEADLINE[..],
+                &[
+                    "by Jane Doe Jul. 19, 2026 9:45 am",
+                    "* Share",
+                    "* Email",
+                    "* Print",
+                    "A preventable crisis.",
+                    LEAD,
+                    LEAD,
+                    LEAD,
+                ],
             ]
+            .concat()
             .join("\n"),
         );
         let span = find(&t, 0).expect("a page dump");
