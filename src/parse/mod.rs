@@ -925,7 +925,7 @@ mod tests {
         }
     }
 
-    use super::page::tests::{LEAD as DUMP_LEAD, MENUS_AND_HEADLINE};
+    use super::page::{LEAD as DUMP_LEAD, MENUS_AND_HEADLINE};
 
     /// A page dump: menus and a headline, then `middle`, then three
     /// paragraphs of [`DUMP_LEAD`].

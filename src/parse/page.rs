@@ -436,25 +436,28 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
     })
 }
 
+/// A paragraph of running text, for tests here and in the parser.
 #[cfg(test)]
-pub(crate) mod tests {
+pub(crate) const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
+
+/// The top of a page dump: menus, a search box, the headline.
+#[cfg(test)]
+pub(crate) const MENUS_AND_HEADLINE: [&str; 6] = [
+    "* World",
+    "* Politics",
+    "* Business",
+    "* Sport",
+    "Search",
+    "Protests grow as the minister is dismissed and the general may be next",
+];
+
+#[cfg(test)]
+mod tests {
     use super::*;
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(|l| l.trim().to_string()).collect()
     }
-
-    pub(crate) const LEAD: &str = "The committee met again on Tuesday to discuss the budget, and officials said a decision would come soon.";
-
-    /// The top of a page dump: menus, a search box, the headline.
-    pub(crate) const MENUS_AND_HEADLINE: [&str; 6] = [
-        "* World",
-        "* Politics",
-        "* Business",
-        "* Sport",
-        "Search",
-        "Protests grow as the minister is dismissed and the general may be next",
-    ];
 
     #[test]
     fn tidy_text_is_not_a_page_dump() {
