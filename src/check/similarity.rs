@@ -22,6 +22,9 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
 /// FNV-1a of a word, lower-cased and with punctuation at its ends trimmed,
 /// so changed quotes or case do not hide a copy. `None` for a word that is
 /// only punctuation.
@@ -34,10 +37,10 @@ fn word_hash(w: &str) -> Option<u64> {
     if w.is_empty() {
         return None;
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h: u64 = FNV_OFFSET;
     let mut eat = |b: u8| {
         h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     };
     if w.is_ascii() {
         // The common case, without per-character Unicode case mapping.
@@ -51,30 +54,74 @@ fn word_hash(w: &str) -> Option<u64> {
     Some(h)
 }
 
+/// The [`word_hash`] of every word of `body`, in order. An ASCII body (most
+/// are) is read in one pass over its bytes, with no word split out: this is
+/// the near-duplicate sketch's whole cost per article.
+fn for_each_word_hash(body: &str, mut f: impl FnMut(u64)) {
+    if !body.is_ascii() {
+        body.split_whitespace().filter_map(word_hash).for_each(f);
+        return;
+    }
+    // The hash runs from a word's first letter or digit; the bytes after
+    // its last one are hashed on, and undone by keeping the hash as it
+    // stood after that last letter or digit.
+    let (mut h, mut at_last_alnum, mut started) = (FNV_OFFSET, FNV_OFFSET, false);
+    for &b in body.as_bytes() {
+        // `split_whitespace` splits ASCII at these six (U+000B included).
+        if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            if started {
+                f(at_last_alnum);
+            }
+            (h, started) = (FNV_OFFSET, false);
+            continue;
+        }
+        let alnum = b.is_ascii_alphanumeric();
+        if !started && !alnum {
+            continue;
+        }
+        started = true;
+        h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+        if alnum {
+            at_last_alnum = h;
+        }
+    }
+    if started {
+        f(at_last_alnum);
+    }
+}
+
+fn shingle_of(w: &[u64; SHINGLE_WORDS], next: usize) -> u64 {
+    (0..SHINGLE_WORDS).fold(0x51_7cc1_b727_220a_u64, |acc, k| {
+        mix(acc.rotate_left(5) ^ w[(next + k) % SHINGLE_WORDS])
+    })
+}
+
+/// The hash of each of the body's word 5-shingles in text order, repeats
+/// included (of each word, if it has fewer than five), with no list of
+/// words in between.
+fn for_each_shingle(body: &str, mut f: impl FnMut(u64)) {
+    // The last five word hashes; `next` is where the oldest one sits.
+    let (mut window, mut seen) = ([0u64; SHINGLE_WORDS], 0usize);
+    for_each_word_hash(body, |h| {
+        window[seen % SHINGLE_WORDS] = h;
+        seen += 1;
+        if seen >= SHINGLE_WORDS {
+            f(shingle_of(&window, seen % SHINGLE_WORDS));
+        }
+    });
+    if seen < SHINGLE_WORDS {
+        window[..seen].iter().copied().for_each(f);
+    }
+}
+
 /// Sorted, distinct hashes of the body's word 5-shingles (of its words, if
 /// it has fewer than five).
 pub fn shingles(body: &str) -> Vec<u64> {
-    let mut out = shingle_hashes(body);
+    let mut out = Vec::new();
+    for_each_shingle(body, |h| out.push(h));
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// Shingle hashes in text order, repeats included.
-fn shingle_hashes(body: &str) -> Vec<u64> {
-    let words: Vec<u64> = body.split_whitespace().filter_map(word_hash).collect();
-    if words.len() < SHINGLE_WORDS {
-        return words;
-    }
-    words
-        .windows(SHINGLE_WORDS)
-        .map(|w| {
-            w.iter().fold(
-                0x51_7cc1_b727_220a_u64,
-                |acc, h| mix(acc.rotate_left(5) ^ h),
-            )
-        })
-        .collect()
 }
 
 /// One-permutation MinHash: each shingle hash falls into one of 64 bins by
@@ -83,14 +130,14 @@ fn shingle_hashes(body: &str) -> Vec<u64> {
 pub fn sketch(body: &str) -> Sketch {
     let mut bins = [u64::MAX; BINS];
     // A bin keeps a minimum, so repeats and order do not matter: no sort.
-    for h in shingle_hashes(body) {
+    for_each_shingle(body, |h| {
         let h = mix(h);
         let bin = (h >> 58) as usize;
         let v = h & ((1 << 58) - 1);
         if v < bins[bin] {
             bins[bin] = v;
         }
-    }
+    });
     if bins.iter().all(|b| *b == u64::MAX) {
         return [0; BANDS];
     }
@@ -195,6 +242,53 @@ mod tests {
             shingles("“Peskov said no,” he added."),
             shingles("\"peskov SAID no,\" he added")
         );
+    }
+
+    /// The shingles as first written: words split out, hashed one by one.
+    fn shingles_by_words(body: &str) -> Vec<u64> {
+        let words: Vec<u64> = body.split_whitespace().filter_map(word_hash).collect();
+        let mut out: Vec<u64> = if words.len() < SHINGLE_WORDS {
+            words
+        } else {
+            words
+                .windows(SHINGLE_WORDS)
+                .map(|w| {
+                    w.iter().fold(
+                        0x51_7cc1_b727_220a_u64,
+                        |acc, h| mix(acc.rotate_left(5) ^ h),
+                    )
+                })
+                .collect()
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_shingles_are_the_word_by_word_ones(
+            body in r"([ \t\n\u{b}\u{c}\r]{0,2}[A-Za-z0-9.,'\x22()\x2d\u{1c}]{0,6}){0,40}"
+        ) {
+            proptest::prop_assert_eq!(shingles(&body), shingles_by_words(&body));
+        }
+    }
+
+    #[test]
+    fn one_pass_and_word_by_word_agree_on_real_text() {
+        let edited = format!("{TEXT}  -- \"Yes.\"\r\n(AP)\u{b}Ends,");
+        for body in [
+            TEXT,
+            &edited,
+            "",
+            "-- --",
+            "a",
+            "a b c d",
+            "a b c d e",
+            "Été à Paris, \u{a0}naïve Café",
+        ] {
+            assert_eq!(shingles(body), shingles_by_words(body), "{body:?}");
+        }
     }
 
     #[test]

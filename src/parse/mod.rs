@@ -93,6 +93,17 @@ impl Parsed {
     }
 }
 
+/// The same text but for case, as `to_lowercase` compares it; without
+/// allocating when both are ASCII (every body line is compared with the
+/// headline).
+fn same_but_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
 /// A date line found in the header zone.
 struct Candidate {
     date: DateLine,
@@ -294,7 +305,7 @@ impl Parser<'_> {
             }
             // The line right under the headline, when it reads as text and
             // not as furniture, is the standfirst: the article's first words.
-            if seen == 1 && line.to_lowercase() == headline.to_lowercase() {
+            if seen == 1 && same_but_case(line, &headline) {
                 self.repeat_dropped = true;
                 self.dropped
                     .push(drop(disk, "repeated-headline", raw, true));
@@ -480,8 +491,7 @@ impl Parser<'_> {
         }
         if let Some((_, t)) = &self.title {
             if !self.repeat_dropped
-                && (t.to_lowercase() == line.to_lowercase()
-                    || (self.body.is_empty() && headline_variant(t, line)))
+                && (same_but_case(t, line) || (self.body.is_empty() && headline_variant(t, line)))
             {
                 self.repeat_dropped = true;
                 self.dropped

@@ -81,9 +81,16 @@ const STOP_WORDS: &[&str] = &[
     "are", "after", "over", "says", "said", "its", "his", "her", "their", "into", "about",
 ];
 
+/// The longest word in [`STOP_WORDS`] (tested).
+const STOP_WORD_MAX_LEN: usize = 5;
+
 /// A function word (`the`, `of`, `said`, ...): running text is full of them.
 pub fn is_stop_word(w: &str) -> bool {
     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    // Most words are longer than any function word in the list.
+    if w.len() > STOP_WORD_MAX_LEN {
+        return false;
+    }
     STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w))
 }
 
@@ -275,13 +282,17 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
     // page dump, on the raw line before (cleaning every paragraph of every
     // tidy article was a third of this pass's cost).
     let density_start = |is_prose_at: &mut dyn FnMut(usize) -> bool, cleaned: bool| {
-        let text = |j: usize, is_prose_at: &mut dyn FnMut(usize) -> bool| {
-            is_prose_at(j)
-                && !is_caption(if cleaned {
-                    line(j)
-                } else {
-                    lines[nb[j]].as_ref().trim()
-                })
+        // Each line is judged once, however many windows it falls in.
+        let mut judged: Vec<Option<bool>> = vec![None; nb.len()];
+        let mut text = |j: usize, is_prose_at: &mut dyn FnMut(usize) -> bool| {
+            *judged[j].get_or_insert_with(|| {
+                is_prose_at(j)
+                    && !is_caption(if cleaned {
+                        line(j)
+                    } else {
+                        lines[nb[j]].as_ref().trim()
+                    })
+            })
         };
         for need in DENSITY {
             for k in 0..nb.len() {
@@ -454,6 +465,13 @@ pub(crate) const MENUS_AND_HEADLINE: [&str; 6] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stop_word_length_gate_fits_the_list() {
+        let longest = STOP_WORDS.iter().map(|w| w.len()).max();
+        assert_eq!(longest, Some(STOP_WORD_MAX_LEN));
+        assert!(is_stop_word("About,") && is_stop_word("(their") && !is_stop_word("thereby"));
+    }
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(|l| l.trim().to_string()).collect()

@@ -26,9 +26,13 @@ pub fn clean_line(line: &str) -> Cow<'_, str> {
     let needs_work = line.starts_with(' ')
         || line.ends_with(' ')
         || line.contains("  ")
-        || line
-            .chars()
-            .any(|c| is_space_like(c) || is_droppable_invisible(c));
+        || if line.is_ascii() {
+            // The only odd space in ASCII is a tab, and nothing is invisible.
+            line.as_bytes().contains(&b'\t')
+        } else {
+            line.chars()
+                .any(|c| is_space_like(c) || is_droppable_invisible(c))
+        };
     if !needs_work {
         return Cow::Borrowed(line);
     }
@@ -130,19 +134,18 @@ pub fn word_count(text: &str) -> usize {
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count();
     }
-    // ASCII fast path (most text): one pass over the bytes.
-    let (mut count, mut in_word, mut has_alnum) = (0, false, false);
+    // ASCII fast path (most text): one branch-free pass over the bytes. A
+    // word is counted at its first letter or digit; `seen` says whether
+    // the current word already had one.
+    let (mut count, mut seen) = (0, false);
     for &b in text.as_bytes() {
-        if b.is_ascii_whitespace() || b == 0x0b {
-            count += usize::from(in_word && has_alnum);
-            in_word = false;
-            has_alnum = false;
-        } else {
-            in_word = true;
-            has_alnum |= b.is_ascii_alphanumeric();
-        }
+        let alnum = b.is_ascii_alphanumeric();
+        // `split_whitespace` splits ASCII at these six (U+000B included).
+        let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+        count += usize::from(alnum & !seen);
+        seen = (seen | alnum) & !space;
     }
-    count + usize::from(in_word && has_alnum)
+    count
 }
 
 #[cfg(test)]
@@ -182,6 +185,17 @@ mod tests {
         assert_eq!(clean_line("a\t\u{2009} b"), "a b");
         assert_eq!(clean_line("zero\u{200B}width\u{FEFF}"), "zerowidth");
         assert!(matches!(clean_line("already clean"), Cow::Borrowed(_)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_count_is_the_word_split_count(text in r"[ \t\n\u{b}\u{c}\r\u{1c}a-zA-Z0-9,.\x22\x2d]{0,60}") {
+            let slow = text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            proptest::prop_assert_eq!(word_count(&text), slow);
+        }
     }
 
     #[test]
