@@ -64,6 +64,8 @@ pub struct DatasetConfig {
     /// corpus that mixes sites (`[[sources]]`, first match wins).
     #[serde(default)]
     pub sources: Vec<SourceRule>,
+    #[serde(default)]
+    pub dedup: Dedup,
 }
 
 /// `[[sources]]`: the files a glob matches write numeric dates this way.
@@ -146,6 +148,48 @@ pub struct Limits {
     /// `[[sources]]` of dataset.toml, which take precedence over `date_order`.
     #[serde(skip)]
     pub(crate) source_orders: SourceOrders,
+    /// `[dedup]` of dataset.toml: the checks across files apply it.
+    #[serde(skip)]
+    pub dedup: Dedup,
+}
+
+/// `[dedup]`: what a build does with duplicate articles. The defaults
+/// refuse exact copies and warn about near ones, as a contribution should
+/// be checked; a maintainer importing a crawl keeps one of each group.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dedup {
+    pub exact: ExactPolicy,
+    pub near: NearPolicy,
+}
+
+impl Dedup {
+    /// Whether any duplicate can be dropped (and the release lists them).
+    pub fn drops(&self) -> bool {
+        self.exact == ExactPolicy::KeepOne || self.near == NearPolicy::KeepOne
+    }
+}
+
+/// `dedup.exact`: exact copies (same source, or same cleaned body).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExactPolicy {
+    /// An error (`duplicate-source`, `duplicate-text`): no release.
+    #[default]
+    Refuse,
+    /// One of each group is released, the rest listed in `duplicates.csv`.
+    KeepOne,
+}
+
+/// `dedup.near`: bodies whose similarity passes the threshold.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum NearPolicy {
+    /// A warning (`near-duplicate`); both are released.
+    #[default]
+    Warn,
+    /// One of each group is released, the rest listed in `duplicates.csv`.
+    KeepOne,
 }
 
 impl Limits {
@@ -212,6 +256,7 @@ impl Default for Limits {
             file_name_pattern: DEFAULT_FILE_NAME_PATTERN.into(),
             date_order: None,
             source_orders: SourceOrders::default(),
+            dedup: Dedup::default(),
         }
     }
 }
@@ -265,6 +310,7 @@ impl DatasetConfig {
             .try_into()
             .map_err(|e: toml::de::Error| e.to_string())?;
         config.limits.source_orders = SourceOrders::new(config.sources.clone())?;
+        config.limits.dedup = config.dedup;
         if config.name.is_empty()
             || !config
                 .name

@@ -2,8 +2,8 @@
 //! duplicates, computed from compact fingerprints.
 
 use super::similarity::{self, Sketch};
-use crate::config::Limits;
-use crate::diagnostic::{Diagnostic, Rule};
+use crate::config::{ExactPolicy, Limits, NearPolicy};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::record::store::Store;
 use std::borrow::Cow;
 
@@ -15,6 +15,11 @@ pub struct Fingerprint {
     pub source: u128,
     pub text: u128,
     pub id: u64,
+    /// Days since 0001-01-01 of `published`, `i32::MAX` without one (as
+    /// the release orders records): the duplicate policy keeps the earliest.
+    pub published: i32,
+    /// Whether the record has a `url` (the policy prefers one that does).
+    pub has_url: bool,
     pub sketch: Sketch,
     /// Index in the store, in insertion order.
     pub record: u32,
@@ -24,22 +29,125 @@ pub struct Fingerprint {
     pub name: u32,
 }
 
+/// How a dropped record copies the one kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DuplicateKind {
+    /// The same source text (canonical bytes).
+    Source,
+    /// The same cleaned body under other page chrome.
+    Text,
+    /// A body whose similarity passes the threshold.
+    Near,
+}
+
+impl DuplicateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateKind::Source => "source",
+            DuplicateKind::Text => "text",
+            DuplicateKind::Near => "near",
+        }
+    }
+}
+
+/// A record the duplicate policy leaves out of the release, and the one it
+/// keeps instead (indices into the fingerprints).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    pub dropped: usize,
+    pub kept: usize,
+    pub kind: DuplicateKind,
+    /// Jaccard similarity of the two bodies' shingles (1 for exact copies).
+    pub similarity: f64,
+    /// An exact copy of a record that was itself dropped as a near copy of
+    /// `kept`: that record and how this one copies it.
+    pub via: Option<(usize, DuplicateKind)>,
+}
+
+/// A line of the release's `duplicates.csv`: a record left out, and the
+/// record released in its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lineage {
+    pub dropped_id: crate::record::ArticleId,
+    pub kept_id: crate::record::ArticleId,
+    pub kind: DuplicateKind,
+    pub similarity: f64,
+    pub dropped_file: String,
+    pub kept_file: String,
+}
+
+/// The lineage of what the policy dropped, sorted by the dropped file.
+pub fn lineage<'n>(
+    fps: &[Fingerprint],
+    dropped: &[Dropped],
+    names: &dyn Fn(u32) -> Cow<'n, str>,
+) -> Vec<Lineage> {
+    let mut rows: Vec<Lineage> = dropped
+        .iter()
+        .map(|d| {
+            let (a, b) = (&fps[d.dropped], &fps[d.kept]);
+            Lineage {
+                dropped_id: crate::record::ArticleId::from_u64(a.id),
+                kept_id: crate::record::ArticleId::from_u64(b.id),
+                kind: d.kind,
+                similarity: d.similarity,
+                dropped_file: names(a.name).into_owned(),
+                kept_file: names(b.name).into_owned(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.dropped_file.cmp(&b.dropped_file));
+    rows
+}
+
+/// What the checks across files found, and what the policy drops.
+pub struct Across {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sorted by the dropped record's index.
+    pub dropped: Vec<Dropped>,
+}
+
+/// What a finding about a dropped copy says about the policy that dropped it.
+const EXACT_KEPT: &str = "`[dedup] exact = \"keep-one\"` keeps the earliest published, then one with a URL, then the lowest id, then the first file name";
+const NEAR_KEPT: &str = "`[dedup] near = \"keep-one\"` keeps the earliest published, then one with a URL, then the lowest id, then the first file name";
+
 /// Rules across articles, from their fingerprints (bodies are read back
 /// from the store only for near-duplicate candidates). Each finding is
 /// placed on the later file (by shown path) of its pair and names the
-/// earlier one.
+/// earlier one; under a keep-one policy, on the dropped file, naming the
+/// one kept.
 ///
 /// `names` gives the file name of a fingerprint's `name` index: built when
 /// asked (for a finding, or to break a tie), so a million names never sit
 /// in memory at once.
+///
+/// Which copy is kept depends only on the records (published, URL, id,
+/// file name), never on the order of `fps`: a sharded build's merge keeps
+/// the same ones as a plain build.
 pub fn across<'n>(
     fps: &[Fingerprint],
     names: &dyn Fn(u32) -> Cow<'n, str>,
     store: &mut Store,
     limits: &Limits,
-) -> crate::error::Result<Vec<Diagnostic>> {
+) -> crate::error::Result<Across> {
     let mut out = Vec::new();
+    let mut dropped = Vec::new();
     let name = |f: &Fingerprint| names(f.name);
+    // The policy's preference, best first.
+    let keep_order = |a: usize, b: usize| {
+        let (fa, fb) = (&fps[a], &fps[b]);
+        (fa.published, !fa.has_url, fa.id)
+            .cmp(&(fb.published, !fb.has_url, fb.id))
+            .then_with(|| name(fa).cmp(&name(fb)))
+    };
+    let keeper = |group: &[usize]| -> usize {
+        group
+            .iter()
+            .copied()
+            .min_by(|&a, &b| keep_order(a, b))
+            .expect("groups are not empty")
+    };
+    let exact_keep = limits.dedup.exact == ExactPolicy::KeepOne;
     let mut order: Vec<usize> = (0..fps.len()).collect();
     let by = |key: fn(&Fingerprint) -> u128, order: &mut Vec<usize>| {
         order.sort_by(|&a, &b| {
@@ -53,6 +161,23 @@ pub fn across<'n>(
     let mut copy = vec![false; fps.len()];
     by(|f| f.source, &mut order);
     for group in order.chunk_by(|&a, &b| fps[a].source == fps[b].source) {
+        if group.len() < 2 {
+            continue;
+        }
+        if exact_keep {
+            let kept = keeper(group);
+            for &i in group.iter().filter(|&&i| i != kept) {
+                copy[i] = true;
+                dropped.push(Dropped {
+                    dropped: i,
+                    kept,
+                    kind: DuplicateKind::Source,
+                    similarity: 1.0,
+                    via: None,
+                });
+            }
+            continue;
+        }
         let first = &fps[group[0]];
         for &i in &group[1..] {
             copy[i] = true;
@@ -95,6 +220,23 @@ pub fn across<'n>(
     by(|f| f.text, &mut order);
     for group in order.chunk_by(|&a, &b| fps[a].text == fps[b].text) {
         let distinct: Vec<usize> = group.iter().copied().filter(|&i| !copy[i]).collect();
+        if distinct.len() < 2 {
+            continue;
+        }
+        if exact_keep {
+            let kept = keeper(&distinct);
+            for &i in distinct.iter().filter(|&&i| i != kept) {
+                same_text[i] = true;
+                dropped.push(Dropped {
+                    dropped: i,
+                    kept,
+                    kind: DuplicateKind::Text,
+                    similarity: 1.0,
+                    via: None,
+                });
+            }
+            continue;
+        }
         for &i in distinct.iter().skip(1) {
             same_text[i] = true;
             let (first, a) = (&fps[distinct[0]], &fps[i]);
@@ -114,36 +256,161 @@ pub fn across<'n>(
 
     // Near duplicates among distinct bodies: exact copies are reported above.
     let kept: Vec<usize> = (0..fps.len()).filter(|&i| !same_text[i]).collect();
+    let mut near = Vec::new();
     for (x, y) in similarity::candidates_by(kept.len(), |x, band| fps[kept[x]].sketch[band]) {
         let (i, j) = (kept[x as usize], kept[y as usize]);
         let a = similarity::shingles(&store.get_inserted(fps[i].record as usize)?.body);
         let b = similarity::shingles(&store.get_inserted(fps[j].record as usize)?.body);
         let score = similarity::jaccard(&a, &b);
-        if score < limits.near_duplicate_threshold {
-            continue;
+        if score >= limits.near_duplicate_threshold {
+            near.push((i, j, score));
         }
-        let (first, later) = if name(&fps[i]) <= name(&fps[j]) {
-            (&fps[i], &fps[j])
-        } else {
-            (&fps[j], &fps[i])
-        };
-        out.push(
-            Diagnostic::new(
-                name(later),
-                Rule::NearDuplicate,
-                format!(
-                    "the body is {:.0}% the same as that of `{}` (Jaccard similarity {score:.3} of word 5-shingles)",
-                    score * 100.0,
-                    name(first)
-                ),
-            )
-            .help(format!(
-                "if both are the same story, keep one of `{}` and `{}`; if they are different articles, ignore this warning",
-                name(first), name(later)
-            )),
-        );
     }
-    Ok(out)
+    if limits.dedup.near == NearPolicy::KeepOne {
+        keep_one_near(&near, &keep_order, &mut dropped);
+    } else {
+        for (i, j, score) in near {
+            let (first, later) = if name(&fps[i]) <= name(&fps[j]) {
+                (&fps[i], &fps[j])
+            } else {
+                (&fps[j], &fps[i])
+            };
+            out.push(
+                Diagnostic::new(
+                    name(later),
+                    Rule::NearDuplicate,
+                    format!(
+                        "the body is {:.0}% the same as that of `{}` (Jaccard similarity {score:.3} of word 5-shingles)",
+                        score * 100.0,
+                        name(first)
+                    ),
+                )
+                .help(format!(
+                    "if both are the same story, keep one of `{}` and `{}`; if they are different articles, ignore this warning",
+                    name(first), name(later)
+                )),
+            );
+        }
+    }
+    // The copies of a record dropped as a near copy are near copies of the
+    // record kept in its place (their bodies are the same): every row
+    // names a record that is released.
+    let near_kept: std::collections::HashMap<usize, (usize, f64)> = dropped
+        .iter()
+        .filter(|d| d.kind == DuplicateKind::Near)
+        .map(|d| (d.dropped, (d.kept, d.similarity)))
+        .collect();
+    for d in &mut dropped {
+        if d.kind != DuplicateKind::Near {
+            if let Some(&(kept, similarity)) = near_kept.get(&d.kept) {
+                d.via = Some((d.kept, d.kind));
+                (d.kept, d.kind, d.similarity) = (kept, DuplicateKind::Near, similarity);
+            }
+        }
+    }
+    dropped.sort_by_key(|d| d.dropped);
+    // Under a keep-one policy a finding informs: nothing is left to fix.
+    out.extend(dropped.iter().map(|d| dropped_note(d, fps, &name)));
+    Ok(Across {
+        diagnostics: out,
+        dropped,
+    })
+}
+
+/// Near-duplicate groups under `near = "keep-one"`: records are taken in
+/// the policy's order; each is kept unless it is a near copy of one already
+/// kept, and then it is dropped as a copy of the best of those. A chain
+/// (A like B, B like C, A unlike C) keeps A and C: a record is only dropped
+/// for a record that is released.
+fn keep_one_near(
+    near: &[(usize, usize, f64)],
+    keep_order: &dyn Fn(usize, usize) -> std::cmp::Ordering,
+    dropped: &mut Vec<Dropped>,
+) {
+    let mut nodes: Vec<usize> = near.iter().flat_map(|&(i, j, _)| [i, j]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    nodes.sort_by(|&a, &b| keep_order(a, b));
+    let mut neighbours: std::collections::HashMap<usize, Vec<(usize, f64)>> = Default::default();
+    for &(i, j, score) in near {
+        neighbours.entry(i).or_default().push((j, score));
+        neighbours.entry(j).or_default().push((i, score));
+    }
+    let mut released = std::collections::HashSet::new();
+    for node in nodes {
+        let best = neighbours[&node]
+            .iter()
+            .filter(|(other, _)| released.contains(other))
+            .min_by(|a, b| keep_order(a.0, b.0));
+        match best {
+            Some(&(kept, similarity)) => dropped.push(Dropped {
+                dropped: node,
+                kept,
+                kind: DuplicateKind::Near,
+                similarity,
+                via: None,
+            }),
+            None => {
+                released.insert(node);
+            }
+        }
+    }
+}
+
+/// The note on a dropped record's file: what it copies, and that the copy
+/// is released in its place.
+fn dropped_note<'n>(
+    d: &Dropped,
+    fps: &[Fingerprint],
+    name: &dyn Fn(&Fingerprint) -> Cow<'n, str>,
+) -> Diagnostic {
+    let kept = name(&fps[d.kept]);
+    let near = |score: f64| {
+        format!(
+            "{:.0}% the same as that of `{kept}` (Jaccard similarity {score:.3} of word 5-shingles)",
+            score * 100.0
+        )
+    };
+    let (rule, what, policy) = match (d.kind, d.via) {
+        (DuplicateKind::Source, _) => (
+            Rule::DuplicateSource,
+            format!("same text as `{kept}`"),
+            EXACT_KEPT,
+        ),
+        (DuplicateKind::Text, _) => (
+            Rule::DuplicateText,
+            format!("the cleaned body is identical to that of `{kept}`"),
+            EXACT_KEPT,
+        ),
+        (DuplicateKind::Near, None) => (
+            Rule::NearDuplicate,
+            format!("the body is {}", near(d.similarity)),
+            NEAR_KEPT,
+        ),
+        (DuplicateKind::Near, Some((via, how))) => (
+            if how == DuplicateKind::Source {
+                Rule::DuplicateSource
+            } else {
+                Rule::DuplicateText
+            },
+            format!(
+                "a copy of `{}`, itself dropped: its body is {}",
+                name(&fps[via]),
+                near(d.similarity)
+            ),
+            EXACT_KEPT,
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(
+        name(&fps[d.dropped]),
+        rule,
+        format!("dropped from the release: {what}, which is kept"),
+    )
+    .help(format!(
+        "{policy}; the release lists the pair in duplicates.csv"
+    ));
+    diagnostic.severity = Severity::Info;
+    diagnostic
 }
 
 #[cfg(test)]
@@ -155,6 +422,8 @@ mod tests {
             source,
             text: source,
             id,
+            published: 0,
+            has_url: false,
             sketch: [record; similarity::BANDS],
             record,
             name: record,
@@ -174,10 +443,89 @@ mod tests {
             &mut store,
             &Limits::default(),
         )
-        .unwrap();
+        .unwrap()
+        .diagnostics;
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].rule, Rule::IdCollision);
         assert_eq!(out[0].file, "b.txt", "reported on the later file");
         assert!(out[0].message.contains("a.txt"));
+    }
+
+    fn keep_one() -> Limits {
+        let mut limits = Limits::default();
+        limits.dedup.exact = ExactPolicy::KeepOne;
+        limits
+    }
+
+    #[test]
+    fn keep_one_keeps_the_earliest_then_one_with_a_url_then_the_lowest_id() {
+        let names = ["a.txt", "b.txt", "c.txt"];
+        let run = |fps: &[Fingerprint]| {
+            let mut store = Store::new().unwrap();
+            across(
+                fps,
+                &|i| Cow::Borrowed(names[i as usize]),
+                &mut store,
+                &keep_one(),
+            )
+            .unwrap()
+        };
+        // Three copies of one source: the latest-named is the earliest published.
+        let mut fps = [fp(1, 7, 0), fp(1, 7, 1), fp(1, 7, 2)];
+        (fps[0].published, fps[1].published, fps[2].published) = (30, 20, 10);
+        let found = run(&fps);
+        let kept: Vec<usize> = found.dropped.iter().map(|d| d.kept).collect();
+        assert_eq!(kept, [2, 2]);
+        assert!(found
+            .diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Info && d.message.contains("`c.txt`, which is kept")));
+        // Same day: the one with a URL; then the first file name.
+        fps[2].published = 20;
+        fps[2].has_url = true;
+        assert_eq!(
+            run(&fps).dropped.iter().map(|d| d.kept).collect::<Vec<_>>(),
+            [2, 2]
+        );
+        fps[2].has_url = false;
+        assert_eq!(
+            run(&fps)
+                .dropped
+                .iter()
+                .map(|d| d.dropped)
+                .collect::<Vec<_>>(),
+            [0, 2]
+        );
+        // The order the fingerprints come in changes nothing.
+        let mut reversed = [fp(1, 7, 2), fp(1, 7, 1), fp(1, 7, 0)];
+        for (r, f) in reversed.iter_mut().zip(fps.iter().rev()) {
+            (r.published, r.has_url) = (f.published, f.has_url);
+        }
+        let kept_name =
+            |found: &Across, fps: &[Fingerprint]| names[fps[found.dropped[0].kept].name as usize];
+        assert_eq!(
+            kept_name(&run(&reversed), &reversed),
+            kept_name(&run(&fps), &fps)
+        );
+    }
+
+    #[test]
+    fn a_near_copy_is_dropped_only_for_a_record_that_is_released() {
+        // A like B, B like C, A unlike C: A is kept, B dropped for A, and C
+        // kept (its only near copy, B, is not released).
+        let mut dropped = Vec::new();
+        let near = [(0, 1, 0.9), (1, 2, 0.85)];
+        keep_one_near(&near, &|a: usize, b: usize| a.cmp(&b), &mut dropped);
+        assert_eq!(dropped.len(), 1);
+        assert_eq!((dropped[0].dropped, dropped[0].kept), (1, 0));
+        // Ranked the other way, B is kept and both others dropped for it.
+        let mut dropped = Vec::new();
+        keep_one_near(
+            &near,
+            &|a: usize, b: usize| (a != 1).cmp(&(b != 1)).then(a.cmp(&b)),
+            &mut dropped,
+        );
+        let pairs: Vec<(usize, usize)> = dropped.iter().map(|d| (d.dropped, d.kept)).collect();
+        assert_eq!(pairs, [(0, 1), (2, 1)]);
     }
 }

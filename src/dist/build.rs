@@ -110,8 +110,7 @@ pub fn stage(
             dir,
             &inputs.config,
             &version.to_string(),
-            store,
-            &inputs.corpus.sources,
+            &inputs.corpus,
             &changes,
             &policy,
         )

@@ -7,7 +7,7 @@
 use super::cache::ParseCache;
 use super::partition::Shard;
 use super::timings::{self, Stage};
-use crate::check::across::Fingerprint;
+use crate::check::across::{Fingerprint, Lineage};
 use crate::check::similarity::{self, Sketch};
 use crate::config::Limits;
 use crate::diagnostic::{self, Diagnostic, Rule};
@@ -49,6 +49,9 @@ pub struct Corpus {
     /// Number of article files examined.
     pub files: usize,
     pub sources: Sources,
+    /// What the duplicate policy left out, sorted by file (empty unless a
+    /// `[dedup]` policy keeps one of a group).
+    pub duplicates: Vec<Lineage>,
 }
 
 impl Corpus {
@@ -136,6 +139,8 @@ pub fn load_entries(
                     source: prefix128(&article.source_sha256),
                     text: prefix128(&article.text_sha256),
                     id: article.id.as_u64(),
+                    published: article.order().published,
+                    has_url: article.url.is_some(),
                     sketch,
                     record,
                     name: (done + n) as u32,
@@ -147,11 +152,14 @@ pub fn load_entries(
     }
     // A shard sees part of the corpus: `merge` runs the cross-file checks
     // over all of it.
+    let mut duplicates = Vec::new();
     if shard.is_none() {
-        diagnostics.extend(timings::time(Stage::CrossFile, || {
-            let names = |i: u32| entries[i as usize].shown();
+        let names = |i: u32| entries[i as usize].shown();
+        let across = timings::time(Stage::CrossFile, || {
             crate::check::across::across(&fingerprints, &names, &mut store, limits)
-        })?);
+        })?;
+        diagnostics.extend(across.diagnostics);
+        duplicates = drop_duplicates(&mut store, &fingerprints, &across.dropped, &names);
     }
     store.finish()?;
     if let Some(c) = cache {
@@ -163,7 +171,24 @@ pub fn load_entries(
         diagnostics,
         files: entries.len(),
         sources: digest.finish(),
+        duplicates,
     })
+}
+
+/// Leaves the records the duplicate policy dropped out of `store`, and
+/// returns their lineage.
+pub fn drop_duplicates<'n>(
+    store: &mut Store,
+    fingerprints: &[Fingerprint],
+    dropped: &[crate::check::across::Dropped],
+    names: &dyn Fn(u32) -> std::borrow::Cow<'n, str>,
+) -> Vec<Lineage> {
+    let records: Vec<usize> = dropped
+        .iter()
+        .map(|d| fingerprints[d.dropped].record as usize)
+        .collect();
+    store.drop_inserted(&records);
+    crate::check::across::lineage(fingerprints, dropped, names)
 }
 
 /// Whether a file's result came from the cache, by its cache key.

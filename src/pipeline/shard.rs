@@ -223,6 +223,8 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
                 source: crate::input::digest::prefix128(&article.source_sha256),
                 text: crate::input::digest::prefix128(&article.text_sha256),
                 id: article.id.as_u64(),
+                published: article.order().published,
+                has_url: article.url.is_some(),
                 sketch: similarity::sketch(&article.body),
                 record,
                 name: names.len() as u32,
@@ -230,12 +232,11 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
             names.push(article.source_file.clone());
         }
     }
-    diagnostics.extend(crate::check::across::across(
-        &fingerprints,
-        &|i| names[i as usize].as_str().into(),
-        &mut store,
-        &config.limits,
-    )?);
+    let name = |i: u32| names[i as usize].as_str().into();
+    let across = crate::check::across::across(&fingerprints, &name, &mut store, &config.limits)?;
+    diagnostics.extend(across.diagnostics);
+    let duplicates =
+        super::corpus::drop_duplicates(&mut store, &fingerprints, &across.dropped, &name);
     store.finish()?;
     diagnostic::sort(&mut diagnostics);
     let inputs = Inputs {
@@ -249,6 +250,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
                 bytes: first.sources_bytes,
                 sha256: first.sources_sha256.clone(),
             },
+            duplicates,
         },
     };
     Ok(Merged {

@@ -55,6 +55,23 @@ impl Store {
         Ok(self.keys.len() - 1)
     }
 
+    /// Leaves out the records with these insertion indices (duplicates the
+    /// policy dropped); before `finish`, which forgets insertion order.
+    pub fn drop_inserted(&mut self, records: &[usize]) {
+        if records.is_empty() {
+            return;
+        }
+        let mut gone = vec![false; self.keys.len()];
+        for &r in records {
+            gone[r] = true;
+        }
+        let mut i = 0;
+        self.keys.retain(|_| {
+            i += 1;
+            !gone[i - 1]
+        });
+    }
+
     /// Ends writing and puts the records in release order (published, nulls
     /// last; then id). Indices handed out by `push` refer to insertion order
     /// and must be resolved with `get_inserted` before this call.

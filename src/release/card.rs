@@ -4,6 +4,7 @@
 //! what the release holds. The loading examples are run against every release
 //! by the interoperability suite (`tests/python/interop.py`).
 
+use crate::check::across::{DuplicateKind, Lineage};
 use crate::config::DatasetConfig;
 use crate::error::Result;
 use crate::record::schema::{self, Kind};
@@ -71,6 +72,7 @@ pub fn card(
     version: &str,
     stats: &Stats,
     files: &[FileEntry],
+    duplicates: &[Lineage],
 ) -> Result<String> {
     let fields = schema::fields()?;
     let mut o = String::new();
@@ -167,6 +169,9 @@ pub fn card(
             crate::release::layout::DATAPACKAGE => "Frictionless Data Package (Table Schema)",
             crate::release::layout::CITATION => "how to cite this release (Citation File Format)",
             crate::release::layout::SCHEMA => "JSON Schema of one record",
+            crate::release::layout::DUPLICATES => {
+                "records left out as duplicates, each with the record kept"
+            }
             _ => "",
         };
         let _ = writeln!(o, "| `{}` | {what} | {} |", f.path, f.bytes);
@@ -202,9 +207,12 @@ pub fn card(
     for rule in crate::parse::chrome::RULES {
         let _ = writeln!(o, "| `{}` | {} |", rule.name, cell(rule.reason));
     }
+    o.push_str("\n`removed_lines` in each record counts the lines these rules dropped.\n\n");
+    if config.dedup.drops() {
+        o.push_str(&duplicates_section(config, duplicates));
+    }
     o.push_str(
-        "\n`removed_lines` in each record counts the lines these rules dropped.\n\n\
-         ### IDs\n\n\
+        "### IDs\n\n\
          An article's `id` is `art_` and the first 16 hex digits of `source_sha256`, the \
          SHA-256 of the canonical source text (`id_rule` 1 in the manifest). It is computed \
          from the source, not from what the parser extracted, so it survives an editor \
@@ -348,6 +356,40 @@ pub fn card(
     o.push_str("## How to cite\n\nCite the release by its version. `CITATION.cff` holds the same as this entry:\n\n");
     let _ = writeln!(o, "```bibtex\n{}\n```", bibtex(config, version));
     Ok(o)
+}
+
+/// What a keep-one `[dedup]` policy did, in words and figures.
+fn duplicates_section(config: &DatasetConfig, duplicates: &[Lineage]) -> String {
+    use crate::config::{ExactPolicy, NearPolicy};
+    let mut kept: Vec<&str> = duplicates.iter().map(|d| d.kept_file.as_str()).collect();
+    kept.sort_unstable();
+    kept.dedup();
+    let count = |kind: DuplicateKind| duplicates.iter().filter(|d| d.kind == kind).count();
+    let exact = match config.dedup.exact {
+        ExactPolicy::KeepOne => "one of each group of exact copies is kept",
+        ExactPolicy::Refuse => "exact copies are refused (none are in the release)",
+    };
+    let near = match config.dedup.near {
+        NearPolicy::KeepOne => format!(
+            "one of each group of near copies (Jaccard similarity of word 5-shingles at least {}) is kept",
+            config.limits.near_duplicate_threshold
+        ),
+        NearPolicy::Warn => "near copies are kept, each with a warning at build time".to_string(),
+    };
+    format!(
+        "### Duplicates\n\n\
+         {} records were dropped as duplicates of {} kept ({} with the same source, {} with the \
+         same cleaned body, {} near copies); see `{}`, which names each with the record kept \
+         in its place. Under this dataset's policy {exact}, and {near}. The record kept is the \
+         earliest published, then one with a URL, then the lowest id, then the first file \
+         name: never the first one read, so every build keeps the same.\n\n",
+        duplicates.len(),
+        kept.len(),
+        count(DuplicateKind::Source),
+        count(DuplicateKind::Text),
+        count(DuplicateKind::Near),
+        crate::release::layout::DUPLICATES,
+    )
 }
 
 #[cfg(test)]

@@ -23,8 +23,12 @@ pub const CHART: &str = "corpus.svg";
 pub const CROISSANT: &str = "croissant.json";
 pub const DATAPACKAGE: &str = "datapackage.json";
 pub const MANIFEST: &str = "manifest.json";
+/// Written only when `[dedup]` keeps one of each duplicate group.
+pub const DUPLICATES: &str = "duplicates.csv";
 
-/// Every file a release holds, sorted (a test holds this to what the writer writes).
+/// Every file a release holds, sorted (a test holds this to what the writer
+/// writes); a release built with a keep-one `[dedup]` policy also holds
+/// [`DUPLICATES`].
 pub const FILES: &[&str] = &[
     CHANGES,
     CITATION,
@@ -53,6 +57,10 @@ pub struct Manifest {
     pub builder: BuilderEntry,
     pub id_rule: u32,
     pub record_count: usize,
+    /// Records the `[dedup]` policy left out (listed in `duplicates.csv`);
+    /// absent when no policy drops any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicates_dropped: Option<usize>,
     pub version_policy: VersionPolicy,
     pub sort_order: String,
     pub schema_sha256: String,

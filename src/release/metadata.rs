@@ -146,6 +146,22 @@ pub fn datapackage(config: &DatasetConfig, version: &str, files: &[FileEntry]) -
             "application/jsonl"
         ),
     ]);
+    if entry(files, crate::release::layout::DUPLICATES).is_some() {
+        let mut r = resource(
+            "duplicates",
+            crate::release::layout::DUPLICATES,
+            "csv",
+            "text/csv",
+        );
+        r["description"] = json!(
+            "Records the duplicate policy left out, each with the released record it copies."
+        );
+        r["schema"] = crate::release::duplicates::table_schema();
+        pkg["resources"]
+            .as_array_mut()
+            .expect("resources is an array")
+            .push(r);
+    }
     pretty(&pkg)
 }
 
@@ -285,6 +301,14 @@ pub fn croissant(config: &DatasetConfig, version: &str, files: &[FileEntry]) -> 
         "key": { "@id": "articles/id" },
         "field": record_fields,
     }]);
+    if entry(files, crate::release::layout::DUPLICATES).is_some() {
+        doc["recordSet"]
+            .as_array_mut()
+            .expect("recordSet is an array")
+            .push(crate::release::duplicates::record_set(
+                crate::release::layout::DUPLICATES,
+            ));
+    }
     pretty(&doc)
 }
 

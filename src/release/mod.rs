@@ -5,6 +5,7 @@
 
 pub(crate) mod card;
 pub(crate) mod chart;
+pub(crate) mod duplicates;
 pub(crate) mod layout;
 pub(crate) mod metadata;
 pub(crate) mod parquet;

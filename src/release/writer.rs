@@ -6,7 +6,7 @@
 
 use super::layout::{
     BuilderEntry, FileEntry, Manifest, SourcesEntry, CARD, CHANGES, CHART, CITATION, CROISSANT,
-    CSV, DATAPACKAGE, JSON, JSONL, MANIFEST, PARQUET, SCHEMA, SUMS,
+    CSV, DATAPACKAGE, DUPLICATES, JSON, JSONL, MANIFEST, PARQUET, SCHEMA, SUMS,
 };
 use super::metadata;
 use super::parquet::ParquetSink;
@@ -15,7 +15,7 @@ use crate::config::DatasetConfig;
 use crate::error::{json, Error, Result};
 use crate::input::digest::{hex, sha256_hex};
 use crate::input::id::ID_RULE;
-use crate::input::sources::Sources;
+use crate::pipeline::corpus::Corpus;
 use crate::record::schema;
 use crate::record::store::Store;
 use crate::record::Article;
@@ -166,15 +166,22 @@ pub fn write(
     dir: &Path,
     config: &DatasetConfig,
     version: &str,
-    store: &Store,
-    sources: &Sources,
+    corpus: &Corpus,
     changes: &str,
     policy: &VersionPolicy,
 ) -> Result<Vec<FileEntry>> {
+    let (store, sources, duplicates) = (&corpus.store, &corpus.sources, &corpus.duplicates);
     let mut files = vec![
         write_whole(dir, CHANGES, changes.as_bytes())?,
         write_whole(dir, SCHEMA, schema::TEXT.as_bytes())?,
     ];
+    if config.dedup.drops() {
+        files.push(write_whole(
+            dir,
+            DUPLICATES,
+            &crate::release::duplicates::csv(duplicates),
+        )?);
+    }
 
     let mut csv_out = Output::create(dir, CSV)?;
     let mut json_out = Output::create(dir, JSON)?;
@@ -257,7 +264,7 @@ pub fn write(
     files.push(write_whole(
         dir,
         CARD,
-        crate::release::card::card(config, version, &stats, &files)?.as_bytes(),
+        crate::release::card::card(config, version, &stats, &files, duplicates)?.as_bytes(),
     )?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.push(write_whole(
@@ -279,6 +286,7 @@ pub fn write(
         },
         id_rule: ID_RULE,
         record_count: store.len(),
+        duplicates_dropped: config.dedup.drops().then_some(duplicates.len()),
         version_policy: policy.clone(),
         sort_order: "published ascending with nulls last, then id".into(),
         schema_sha256: sha256_hex(schema::TEXT.as_bytes()),

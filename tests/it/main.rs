@@ -7,6 +7,7 @@ mod architecture;
 mod build;
 mod cache;
 mod common;
+mod dedup;
 mod ecosystem;
 mod errors;
 mod eval;
