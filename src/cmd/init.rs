@@ -138,6 +138,14 @@ file_name_pattern = {pattern}
 # [[sources]]
 # glob = "uk/**"
 # date_order = "dmy"
+
+# Duplicates: by default exact copies are errors and near copies warnings.
+# For a crawl, "keep-one" releases one of each group (the earliest published,
+# then one with a URL, then the lowest id, then the first file name) and
+# lists the rest in the release's duplicates.csv.
+# [dedup]
+# exact = "keep-one"
+# near = "keep-one"
 "#,
         name_q = quoted(name),
         title = quoted(&format!("{name}: news articles")),
