@@ -140,6 +140,9 @@ pub struct Limits {
     pub period_end: Option<NaiveDate>,
     /// Jaccard similarity of word 5-shingles above which two bodies are near duplicates.
     pub near_duplicate_threshold: f64,
+    /// Languages a record may be in (BCP 47 tags, compared by their primary
+    /// subtag); another is `language-unexpected`. Empty: any.
+    pub languages: Vec<String>,
     /// File names off this pattern get a `file-name-convention` warning.
     pub file_name_pattern: String,
     /// How the corpus writes numeric dates such as `11/12/2021` (`dmy` or
@@ -253,6 +256,7 @@ impl Default for Limits {
             period_start: None,
             period_end: None,
             near_duplicate_threshold: 0.8,
+            languages: Vec::new(),
             file_name_pattern: DEFAULT_FILE_NAME_PATTERN.into(),
             date_order: None,
             source_orders: SourceOrders::default(),

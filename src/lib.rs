@@ -31,7 +31,7 @@ pub use dist::diff::{Changed, Diff, DiffSummary, Edited, FieldChange};
 pub use dist::folder::Outcome;
 pub use dist::verify::verify;
 pub use error::{Error, Result};
-pub use record::{Article, ArticleId, DateSourceField, FIELDS};
+pub use record::{Article, ArticleId, DateSourceField, LanguageSourceField, FIELDS};
 
 /// The JSON Schema (2020-12) every record passes, as shipped in each release.
 pub const SCHEMA: &str = record::schema::TEXT;

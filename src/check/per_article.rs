@@ -108,6 +108,38 @@ pub fn article(
             }
         }
     }
+    if let Some(language) = &article.language {
+        // Tags compare by their primary language subtag: `en-GB` is `en`.
+        let primary = |tag: &str| tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        // A value that is no tag (`English`) is the schema's finding.
+        let tag_like = {
+            let p = language.split('-').next().unwrap_or("");
+            (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase())
+        };
+        if tag_like
+            && !limits.languages.is_empty()
+            && !limits
+                .languages
+                .iter()
+                .any(|l| primary(l) == primary(language))
+        {
+            let how = match article.language_source {
+                crate::record::LanguageSourceField::FrontMatter => "front matter says",
+                _ => "the body reads as",
+            };
+            out.push(
+                Diagnostic::new(
+                    path,
+                    Rule::LanguageUnexpected,
+                    format!(
+                        "{how} `{language}`, and the dataset allows {}",
+                        limits.languages.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .help("if the article belongs here, add its language to limits.languages in dataset.toml; if detection is wrong, set `language:` in front matter"),
+            );
+        }
+    }
     if let Some(title) = &article.title {
         let chars = title.chars().count();
         if chars > limits.max_title_chars {

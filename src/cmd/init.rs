@@ -128,6 +128,9 @@ min_words = {min_words}
 max_title_chars = {max_title_chars}
 {period}# Jaccard similarity of word 5-shingles above which two bodies are near duplicates.
 near_duplicate_threshold = {near}
+# Languages a record may be in (BCP 47); another is `language-unexpected`.
+# A record's language comes from front matter, else is detected from its body.
+# languages = ["en"]
 # File names off this pattern get a `file-name-convention` warning.
 file_name_pattern = {pattern}
 # How the corpus writes numeric dates such as 11/12/2021; without it such a

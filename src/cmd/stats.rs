@@ -18,7 +18,7 @@ pub enum StatsFormat {
 #[derive(Debug, clap::Args)]
 #[command(about = "Print a release's figures: articles per week, article lengths")]
 pub struct Args {
-    /// The release folder, e.g. dist/1.1.2 (default: the newest in --dist)
+    /// The release folder, e.g. dist/2.0.0 (default: the newest in --dist)
     pub release: Option<PathBuf>,
     /// Where releases live, for the default
     #[arg(long, default_value = "dist")]

@@ -28,7 +28,7 @@ pub struct Args {
     /// Treat warnings as errors
     #[arg(long)]
     pub strict: bool,
-    /// Also check the articles against a release (e.g. dist/1.1.2): copies
+    /// Also check the articles against a release (e.g. dist/2.0.0): copies
     /// and near copies of released articles are findings. The release is
     /// not re-parsed; its fingerprints are cached in `.cache/` beside it.
     #[arg(long, value_name = "RELEASE_DIR")]

@@ -68,6 +68,7 @@ rules! {
     DateInvalid => ("date-invalid", Error, "a date line names a date or time that does not exist"),
     DateAmbiguous => ("date-ambiguous", Warning, "a numeric date whose day/month order nothing settles"),
     DateOutOfRange => ("date-out-of-range", Error, "the date lies outside the period of the dataset"),
+    LanguageUnexpected => ("language-unexpected", Warning, "the record's language is not one the dataset allows"),
     DateConflict => ("date-conflict", Warning, "two date lines disagree"),
     WeekdayMismatch => ("weekday-mismatch", Error, "the weekday contradicts the date"),
     TitleTooLong => ("title-too-long", Warning, "the headline is longer than the configured limit"),

@@ -482,6 +482,7 @@ mod tests {
             url: None,
             outlet: None,
             language: None,
+            language_source: crate::record::LanguageSourceField::None,
             body: "b".into(),
             word_count: 1,
             source_file: file.into(),

@@ -8,6 +8,7 @@
 pub mod chrome;
 pub mod dateline;
 pub mod frontmatter;
+pub mod language;
 pub mod page;
 pub mod paragraphs;
 pub mod text;

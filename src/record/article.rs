@@ -19,6 +19,11 @@ pub struct Article {
     pub url: Option<String>,
     pub outlet: Option<String>,
     pub language: Option<String>,
+    /// Releases before schema 2 have no such field: their languages came
+    /// from front matter or were null, which `none` (the default) would
+    /// misstate only for the first; a diff reports the field as changed.
+    #[serde(default)]
+    pub language_source: LanguageSourceField,
     pub body: String,
     pub word_count: u64,
     pub source_file: String,
@@ -46,6 +51,16 @@ impl From<DateSource> for DateSourceField {
     }
 }
 
+/// `language_source` as written to a release.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LanguageSourceField {
+    FrontMatter,
+    Detected,
+    #[default]
+    None,
+}
+
 pub const FIELDS: &[&str] = &[
     "id",
     "published",
@@ -56,6 +71,7 @@ pub const FIELDS: &[&str] = &[
     "url",
     "outlet",
     "language",
+    "language_source",
     "body",
     "word_count",
     "source_file",
@@ -92,6 +108,11 @@ impl Article {
             "url" => text(&self.url),
             "outlet" => text(&self.outlet),
             "language" => text(&self.language),
+            "language_source" => Cell::Text(Some(match self.language_source {
+                LanguageSourceField::FrontMatter => "front_matter",
+                LanguageSourceField::Detected => "detected",
+                LanguageSourceField::None => "none",
+            })),
             "body" => Cell::Text(Some(&self.body)),
             "word_count" => Cell::Int(self.word_count),
             "source_file" => Cell::Text(Some(&self.source_file)),
@@ -105,6 +126,13 @@ impl Article {
     pub fn new(source: &Source, parsed: &Parsed) -> Article {
         let body = parsed.body();
         let published = parsed.published.as_ref();
+        let (language, language_source) = match &parsed.front_matter.language {
+            Some(l) => (Some(l.clone()), LanguageSourceField::FrontMatter),
+            None => match crate::parse::language::detect(&body) {
+                Some(tag) => (Some(tag.to_string()), LanguageSourceField::Detected),
+                None => (None, LanguageSourceField::None),
+            },
+        };
         Article {
             id: source.id,
             published: published.map(|p| p.date.format("%Y-%m-%d").to_string()),
@@ -116,7 +144,8 @@ impl Article {
             title: parsed.title.clone(),
             url: parsed.front_matter.url.clone(),
             outlet: parsed.front_matter.outlet.clone(),
-            language: parsed.front_matter.language.clone(),
+            language,
+            language_source,
             word_count: crate::parse::text::word_count(&body) as u64,
             text_sha256: sha256_hex(body.as_bytes()),
             body,

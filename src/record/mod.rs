@@ -9,4 +9,4 @@ pub(crate) mod spill;
 pub(crate) mod store;
 
 pub use crate::input::id::ArticleId;
-pub use article::{Article, Cell, DateSourceField, FIELDS};
+pub use article::{Article, Cell, DateSourceField, LanguageSourceField, FIELDS};

@@ -254,8 +254,8 @@ fn a_release_that_would_change_is_refused_and_left_untouched() {
         "the existing release was modified"
     );
     // A new version is the way forward (major: the edit retires an ID).
-    assert_eq!(code(&wd.run(&["build", "--version", "2.0.0"])), 0);
-    assert!(wd.exists("dist/2.0.0/articles.csv"));
+    assert_eq!(code(&wd.run(&["build", "--version", "3.0.0"])), 0);
+    assert!(wd.exists("dist/3.0.0/articles.csv"));
 }
 
 #[test]
@@ -291,10 +291,10 @@ fn stale_staging_folders_are_cleaned_and_a_held_lock_refuses() {
 
     let lock = fs::File::create(wd.path().join("dist/.lock")).unwrap();
     lock.try_lock().unwrap();
-    let out = wd.run(&["build", "--version", "2.0.0"]);
+    let out = wd.run(&["build", "--version", "3.0.0"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("another build"), "{}", stderr(&out));
-    assert!(!wd.exists("dist/2.0.0"));
+    assert!(!wd.exists("dist/3.0.0"));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use newscorpus::{Article, DateSourceField, FIELDS};
+use newscorpus::{Article, DateSourceField, LanguageSourceField, FIELDS};
 use serde_json::{json, Value};
 use std::fs;
 
@@ -24,6 +24,7 @@ fn full() -> Article {
         url: Some("https://example.com/a".into()),
         outlet: Some("Example".into()),
         language: Some("en".into()),
+        language_source: LanguageSourceField::FrontMatter,
         body: "Body text.".into(),
         word_count: 2,
         source_file: "sub/001_0123456789abcdef.txt".into(),
@@ -43,6 +44,7 @@ fn empty() -> Article {
         url: None,
         outlet: None,
         language: None,
+        language_source: LanguageSourceField::None,
         ..full()
     }
 }

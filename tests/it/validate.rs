@@ -36,6 +36,7 @@ const EXPECTED: &[(&str, &str, Option<usize>)] = &[
     ("html-entity.txt", "html-entity", Some(3)),
     ("invalid-utf8.txt", "invalid-utf8", Some(3)),
     ("invisible-character.txt", "invisible-character", Some(3)),
+    ("language-unexpected.txt", "language-unexpected", None),
     ("link.txt", "symlink-escape", None),
     ("near-duplicate.txt", "near-duplicate", None),
     ("notes.md", "unexpected-file", None),
@@ -199,7 +200,7 @@ fn text_format_shows_the_line_and_a_summary_without_colour_in_pipes() {
         "{err}"
     );
     assert!(
-        err.trim_end().ends_with("in 29 files (29 checked)"),
+        err.trim_end().ends_with("in 30 files (30 checked)"),
         "{err}"
     );
 }
