@@ -11,6 +11,7 @@ mod dedup;
 mod ecosystem;
 mod errors;
 mod eval;
+mod language;
 mod lifecycle;
 mod no_panic;
 mod parser_fixtures;
