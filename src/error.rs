@@ -53,6 +53,10 @@ pub enum Error {
     #[error("{path}: {message}")]
     Part { path: PathBuf, message: String },
 
+    /// A release file that is not what its release's writer writes.
+    #[error("{path}: {message}")]
+    ReleaseFile { path: PathBuf, message: String },
+
     #[error("version policy: {0}")]
     VersionPolicy(String),
 

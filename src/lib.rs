@@ -27,7 +27,7 @@ use std::path::Path;
 
 pub use config::{DatasetConfig, DateOrder, Limits, SourceRule, BUILDER_VERSION};
 pub use diagnostic::{Diagnostic, Rule, Severity};
-pub use dist::diff::{Changed, Diff, DiffSummary, Edited, FieldChange};
+pub use dist::diff::{Changed, Diff, DiffSummary, DuplicateMove, Edited, FieldChange};
 pub use dist::folder::Outcome;
 pub use dist::verify::verify;
 pub use error::{Error, Result};

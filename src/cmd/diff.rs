@@ -42,6 +42,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         &diff::Side::Release(&args.new),
         true,
     )?;
+    let d = d.with_duplicates(
+        &diff::read_duplicates(&args.old)?,
+        &diff::read_duplicates(&args.new)?,
+    );
     let out = match args.format {
         DiffFormat::Text => diff::text(&d),
         DiffFormat::Json => {

@@ -64,6 +64,19 @@ pub fn stage(
                     false,
                 )
             })?;
+            let now: Vec<diff::DuplicateRow> = inputs
+                .corpus
+                .duplicates
+                .iter()
+                .map(|d| {
+                    (
+                        d.dropped_file.clone(),
+                        d.kept_file.clone(),
+                        d.kind.as_str().to_string(),
+                    )
+                })
+                .collect();
+            let change = change.with_duplicates(&diff::read_duplicates(&prev_dir)?, &now);
             let old_schema = super::folder::read_schema(&prev_dir)?;
             let old_manifest = Manifest::read(&prev_dir)?;
             let new_schema: serde_json::Value =

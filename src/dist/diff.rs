@@ -53,6 +53,87 @@ pub struct Diff {
     pub edited: Vec<Edited>,
     pub changed: Vec<Changed>,
     pub summary: DiffSummary,
+    /// Files that moved between released and left out as duplicates (by
+    /// the two releases' `duplicates.csv`); set by [`Diff::with_duplicates`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<DuplicateMove>,
+}
+
+/// A file the duplicate policy treats otherwise than in the old release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateMove {
+    pub source_file: String,
+    /// `dropped`: left out now, released before; `released`: left out
+    /// before, not now.
+    pub now: &'static str,
+    /// The record kept in its place (for `dropped`) or before (`released`).
+    pub kept_file: String,
+    /// `source`, `text` or `near`.
+    pub kind: String,
+}
+
+/// A `duplicates.csv` row as the diff reads it: (dropped file, kept file, kind).
+pub type DuplicateRow = (String, String, String);
+
+/// The rows of `dir/duplicates.csv`; none when the release has no such file.
+pub fn read_duplicates(dir: &Path) -> Result<Vec<DuplicateRow>> {
+    let path = dir.join(crate::release::layout::DUPLICATES);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(crate::error::Error::io(&path, e)),
+    };
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let bad = |message: String| crate::error::Error::ReleaseFile {
+        path: path.clone(),
+        message,
+    };
+    let mut rows = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(format!("row {}: {e}", n + 2)))?;
+        match (record.get(2), record.get(4), record.get(5)) {
+            (Some(kind), Some(dropped), Some(kept)) => {
+                rows.push((dropped.to_string(), kept.to_string(), kind.to_string()))
+            }
+            _ => return Err(bad(format!("row {}: fewer than six columns", n + 2))),
+        }
+    }
+    Ok(rows)
+}
+
+impl Diff {
+    /// Adds the files that moved between released and left out, from the
+    /// old and new releases' duplicate rows.
+    pub fn with_duplicates(mut self, old: &[DuplicateRow], new: &[DuplicateRow]) -> Diff {
+        let old_dropped: BTreeMap<&str, &DuplicateRow> =
+            old.iter().map(|r| (r.0.as_str(), r)).collect();
+        let new_dropped: BTreeMap<&str, &DuplicateRow> =
+            new.iter().map(|r| (r.0.as_str(), r)).collect();
+        let mut moves: Vec<DuplicateMove> = Vec::new();
+        for (file, row) in &new_dropped {
+            if !old_dropped.contains_key(file) {
+                moves.push(DuplicateMove {
+                    source_file: file.to_string(),
+                    now: "dropped",
+                    kept_file: row.1.clone(),
+                    kind: row.2.clone(),
+                });
+            }
+        }
+        for (file, row) in &old_dropped {
+            if !new_dropped.contains_key(file) {
+                moves.push(DuplicateMove {
+                    source_file: file.to_string(),
+                    now: "released",
+                    kept_file: row.1.clone(),
+                    kind: row.2.clone(),
+                });
+            }
+        }
+        moves.sort_by(|a, b| a.source_file.cmp(&b.source_file));
+        self.duplicates = moves;
+        self
+    }
 }
 
 /// One side of a diff: where its records are read from, as often as the
@@ -288,6 +369,7 @@ pub fn diff_sides(
             edited,
             changed,
             summary,
+            duplicates: Vec::new(),
         },
         described,
     ))
@@ -407,6 +489,23 @@ pub fn markdown(
             let _ = writeln!(s, "- `{}`: {}", c.id, fields.join(", "));
         }
     }
+    if !diff.duplicates.is_empty() {
+        s.push_str("\n## Duplicates (left out of the release, or back in it)\n\n");
+        for m in &diff.duplicates {
+            let _ = match m.now {
+                "dropped" => writeln!(
+                    s,
+                    "- `{}`: now left out, a {} copy of `{}`",
+                    m.source_file, m.kind, m.kept_file
+                ),
+                _ => writeln!(
+                    s,
+                    "- `{}`: no longer left out as a {} copy of `{}`",
+                    m.source_file, m.kind, m.kept_file
+                ),
+            };
+        }
+    }
     s
 }
 
@@ -445,6 +544,20 @@ pub fn text(diff: &Diff) -> String {
                 short(&f.new)
             );
         }
+    }
+    for m in &diff.duplicates {
+        let _ = writeln!(
+            s,
+            "{:8} {} ({} copy of {})",
+            if m.now == "dropped" {
+                "left out"
+            } else {
+                "back in"
+            },
+            m.source_file,
+            m.kind,
+            m.kept_file
+        );
     }
     let d = &diff.summary;
     let _ = writeln!(

@@ -167,4 +167,35 @@ fn keep_one_releases_one_of_each_group_whatever_the_threads_order_or_shards() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let notes = stdout(&out).matches("dropped from the release").count();
     assert_eq!(notes, rows.len(), "{}", stdout(&out));
+
+    // The next release: the kept copy of a group is deleted, so a copy that
+    // was left out is released in its place; CHANGES.md and `diff` say so.
+    let source_row = rows.iter().find(|r| r[2] == "source").unwrap();
+    std::fs::remove_file(wd.path().join("gen").join(&source_row[5])).unwrap();
+    let out = wd.run(&[
+        "build",
+        "--seeds",
+        "gen",
+        "--out",
+        "dist-1",
+        "--version",
+        "2.0.0",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let changes = String::from_utf8(wd.read("dist-1/2.0.0/CHANGES.md")).unwrap();
+    let back = format!(
+        "- `{}`: no longer left out as a source copy of `{}`",
+        source_row[4], source_row[5]
+    );
+    assert!(changes.contains(&back), "{changes}");
+    let out = wd.run(&["diff", "dist-1/1.0.0", "dist-1/2.0.0"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "back in  {} (source copy of {})",
+            source_row[4], source_row[5]
+        )),
+        "{}",
+        stdout(&out)
+    );
 }
