@@ -169,7 +169,70 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
         });
     }
     out.articles.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.diagnostics.extend(name_collisions(&out.articles));
     Ok(out)
+}
+
+/// A path as a case-insensitive, Unicode-normalising file system (the
+/// default on macOS and Windows) sees it: lower case, NFC.
+fn portable_key(rel: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if rel.is_ascii() {
+        if rel.bytes().any(|b| b.is_ascii_uppercase()) {
+            return rel.to_ascii_lowercase().into();
+        }
+        return rel.into();
+    }
+    let lower = rel.nfc().collect::<String>().to_lowercase();
+    lower.nfc().collect::<String>().into()
+}
+
+/// Paths (sorted) that are two files here and one on another machine
+/// (`a.txt` and `A.txt`, `café.txt` in NFC and NFD): git keeps one of them
+/// there, so the same commit would build another release. Each pair is an
+/// error on the later path, naming the earlier.
+fn name_collisions(sorted: &[Entry]) -> Vec<Diagnostic> {
+    // A 64-bit hash of each key first: at a million files, no key strings
+    // held at once; equal hashes are confirmed on the keys themselves.
+    let hash = |rel: &str| {
+        portable_key(rel)
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+    };
+    let mut keyed: Vec<(u64, u32)> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (hash(&e.rel), i as u32))
+        .collect();
+    keyed.sort_unstable();
+    let mut out = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut seen: Vec<(std::borrow::Cow<'_, str>, usize)> = Vec::new();
+        for &(_, i) in group {
+            let rel = &sorted[i as usize].rel;
+            let key = portable_key(rel);
+            match seen.iter().find(|(k, _)| *k == key) {
+                Some(&(_, first)) => {
+                    let first = &sorted[first].rel;
+                    out.push(
+                        Diagnostic::new(
+                            rel,
+                            Rule::NameCollision,
+                            format!(
+                                "`{first}` and `{rel}` are one file where names ignore case or Unicode normalisation (macOS and Windows by default): a checkout there keeps only one"
+                            ),
+                        )
+                        .help("rename one of them; a portable name uses lower-case ASCII letters, digits, `_`, `-` and `.`"),
+                    );
+                }
+                None => seen.push((key, i as usize)),
+            }
+        }
+    }
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    out
 }
 
 fn rel_string(rel: &Path) -> Option<String> {
@@ -191,4 +254,55 @@ fn symlink(root: &Path, path: &Path, rel: &str) -> Diagnostic {
     };
     Diagnostic::new(rel, Rule::SymlinkEscape, message)
         .help("copy the article into the seeds folder as a regular file")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(names: &[&str]) -> Vec<Entry> {
+        let root: Arc<Path> = Arc::from(Path::new("/seeds"));
+        let mut v: Vec<Entry> = names
+            .iter()
+            .map(|n| Entry {
+                rel: n.to_string(),
+                root: root.clone(),
+                shown_as: Shown::Rel,
+            })
+            .collect();
+        v.sort_by(|a, b| a.rel.cmp(&b.rel));
+        v
+    }
+
+    #[test]
+    fn names_one_file_on_macos_or_windows_are_refused_naming_both() {
+        let nfc = "caf\u{e9}.txt";
+        let nfd = "cafe\u{301}.txt";
+        let found = name_collisions(&entries(&[
+            "a/010_abcdef0123456789.txt",
+            "a/010_ABCDEF0123456789.txt",
+            nfc,
+            nfd,
+            "b.txt",
+            "B/c.txt",
+            "b/c.txt",
+            "Stra\u{df}e.txt",
+            "strasse.txt",
+        ]));
+        let pairs: Vec<(&str, Rule)> = found.iter().map(|d| (d.file.as_str(), d.rule)).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a/010_abcdef0123456789.txt", Rule::NameCollision),
+                ("b/c.txt", Rule::NameCollision),
+                (nfc, Rule::NameCollision),
+            ],
+            "{found:?}"
+        );
+        // `Straße` and `strasse` differ under the simple case folding file
+        // systems use; `b.txt` has no twin.
+        assert!(found[0]
+            .message
+            .contains("`a/010_ABCDEF0123456789.txt` and `a/010_abcdef0123456789.txt`"));
+    }
 }

@@ -40,6 +40,7 @@ const EXPECTED: &[(&str, &str, Option<usize>)] = &[
     ("link.txt", "symlink-escape", None),
     ("near-duplicate.txt", "near-duplicate", None),
     ("notes.md", "unexpected-file", None),
+    ("pair/x.txt", "name-collision", None),
     ("schema-violation.txt", "schema-violation", None),
     ("template-residue.txt", "template-residue", Some(3)),
     ("title-too-long.txt", "title-too-long", Some(3)),
@@ -62,6 +63,18 @@ fn fixture_folder(wd: &Workdir) -> std::path::PathBuf {
     wd.write("outside.txt", "A secret outside the seeds folder.");
     std::os::unix::fs::symlink("../outside.txt", dest.join("link.txt")).unwrap();
     wd.write("rules/bad\nname.txt", "whatever");
+    // Two folders whose names differ only in case: one folder on macOS.
+    for (folder, seed) in [("Pair", 11), ("pair", 12)] {
+        let dir = dest.join(folder);
+        common::write_generated_corpus(&dir, 1, seed);
+        let made = std::fs::read_dir(&dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        std::fs::rename(made, dir.join("x.txt")).unwrap();
+    }
     dest
 }
 
@@ -200,7 +213,7 @@ fn text_format_shows_the_line_and_a_summary_without_colour_in_pipes() {
         "{err}"
     );
     assert!(
-        err.trim_end().ends_with("in 30 files (30 checked)"),
+        err.trim_end().ends_with("in 31 files (32 checked)"),
         "{err}"
     );
 }
