@@ -265,6 +265,20 @@ impl Default for Limits {
     }
 }
 
+/// A dataset.toml is a few KiB; a larger one is refused unread, so a
+/// mistaken file (a 200 MB dump renamed) costs neither memory nor time.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The file's bytes, but no more than one past [`MAX_CONFIG_BYTES`].
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 impl DatasetConfig {
     pub fn load(seeds: &Path) -> Result<Self> {
         Self::read(seeds).map(|(config, _)| config)
@@ -275,7 +289,16 @@ impl DatasetConfig {
     /// to do.
     pub fn read(seeds: &Path) -> Result<(Self, Vec<u8>)> {
         let path = seeds.join(FILE_NAME);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match read_capped(&path) {
+            Ok(b) if b.len() as u64 > MAX_CONFIG_BYTES => {
+                return Err(Error::Config {
+                    path,
+                    message: format!(
+                        "larger than {} KiB: a dataset.toml holds settings, not data (it was not read further)",
+                        MAX_CONFIG_BYTES / 1024
+                    ),
+                })
+            }
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && seeds.is_dir() => {
                 return Err(Error::MissingConfig {

@@ -13,6 +13,7 @@ mod errors;
 mod eval;
 mod language;
 mod lifecycle;
+mod limits;
 mod no_panic;
 mod parser_fixtures;
 mod schema;
