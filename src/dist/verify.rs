@@ -173,14 +173,23 @@ fn rows(
                     }),
             )
         }
-        CSV => Box::new(
-            csv::Reader::from_reader(file)
-                .into_deserialize::<Article>()
-                .map(|row| {
-                    let a = row.map_err(|e| e.to_string())?;
-                    serde_json::to_value(a).map_err(|e| e.to_string())
-                }),
-        ),
+        CSV => {
+            let mut reader = csv::Reader::from_reader(file);
+            let header: Vec<String> = match reader.headers() {
+                Ok(h) => h.iter().map(String::from).collect(),
+                Err(e) => return Some(Box::new(std::iter::once(Err(e.to_string())))),
+            };
+            Box::new(reader.into_deserialize::<Article>().map(move |row| {
+                let a = row.map_err(|e| e.to_string())?;
+                let mut v = serde_json::to_value(a).map_err(|e| e.to_string())?;
+                // A release of an older schema lacks the newer columns; the
+                // record type fills them with defaults the JSON lacks too.
+                if let serde_json::Value::Object(fields) = &mut v {
+                    fields.retain(|k, _| header.iter().any(|h| h == k));
+                }
+                Ok(v)
+            }))
+        }
         // A JSON array, parsed element by element on a thread of its own
         // (serde hands out a sequence's elements only to a visitor).
         _ => Box::new(json_array(file)),
