@@ -107,9 +107,9 @@ pub struct Across {
     pub dropped: Vec<Dropped>,
 }
 
-/// What a finding about a dropped copy says about the policy that dropped it.
-const EXACT_KEPT: &str = "`[dedup] exact = \"keep-one\"` keeps the earliest published, then one with a URL, then the lowest id, then the first file name";
-const NEAR_KEPT: &str = "`[dedup] near = \"keep-one\"` keeps the earliest published, then one with a URL, then the lowest id, then the first file name";
+/// The setting that dropped a copy, as a finding names it.
+const EXACT_KEPT: &str = "exact";
+const NEAR_KEPT: &str = "near";
 
 /// Rules across articles, from their fingerprints (bodies are read back
 /// from the store only for near-duplicate candidates). Each finding is
@@ -407,7 +407,7 @@ fn dropped_note<'n>(
         format!("dropped from the release: {what}, which is kept"),
     )
     .help(format!(
-        "{policy}; the release lists the pair in duplicates.csv"
+        "`[dedup] {policy} = \"keep-one\"` keeps the earliest published, then one with a URL, then the lowest id, then the first file name; the release lists the pair in duplicates.csv"
     ));
     diagnostic.severity = Severity::Info;
     diagnostic
@@ -479,7 +479,10 @@ mod tests {
         assert!(found
             .diagnostics
             .iter()
-            .all(|d| d.severity == Severity::Info && d.message.contains("`c.txt`, which is kept")));
+            .all(|d| d.severity == Severity::Info
+                && d.message.contains("`c.txt`, which is kept")
+                && d.help.as_deref().is_some_and(|h| h
+                    .starts_with("`[dedup] exact = \"keep-one\"` keeps the earliest published"))));
         // Same day: the one with a URL; then the first file name.
         fps[2].published = 20;
         fps[2].has_url = true;
