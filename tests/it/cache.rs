@@ -118,4 +118,29 @@ fn builds_with_and_without_the_cache_write_the_same_release() {
         plain == build("damaged", true),
         "a damaged cache changed the release"
     );
+    // Cut short, or filled with random bytes, either file: ignored and
+    // rebuilt, never trusted.
+    let idx_path = wd.path().join("cache/parse.idx");
+    let mut rng = common::Lcg(5);
+    for (n, (path, how)) in [
+        (&idx_path, "truncated"),
+        (&pack_path, "truncated"),
+        (&idx_path, "random"),
+        (&pack_path, "random"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let bytes = fs::read(path).unwrap();
+        let damaged: Vec<u8> = match how {
+            "truncated" => bytes[..bytes.len() / 2].to_vec(),
+            _ => (0..bytes.len()).map(|_| rng.next() as u8).collect(),
+        };
+        fs::write(path, damaged).unwrap();
+        assert!(
+            plain == build(&format!("damaged-{n}"), true),
+            "a {how} {} changed the release",
+            path.display()
+        );
+    }
 }
