@@ -105,31 +105,21 @@ impl Diff {
     /// Adds the files that moved between released and left out, from the
     /// old and new releases' duplicate rows.
     pub fn with_duplicates(mut self, old: &[DuplicateRow], new: &[DuplicateRow]) -> Diff {
-        let old_dropped: BTreeMap<&str, &DuplicateRow> =
-            old.iter().map(|r| (r.0.as_str(), r)).collect();
-        let new_dropped: BTreeMap<&str, &DuplicateRow> =
-            new.iter().map(|r| (r.0.as_str(), r)).collect();
-        let mut moves: Vec<DuplicateMove> = Vec::new();
-        for (file, row) in &new_dropped {
-            if !old_dropped.contains_key(file) {
-                moves.push(DuplicateMove {
-                    source_file: file.to_string(),
-                    now: "dropped",
-                    kept_file: row.1.clone(),
-                    kind: row.2.clone(),
-                });
-            }
-        }
-        for (file, row) in &old_dropped {
-            if !new_dropped.contains_key(file) {
-                moves.push(DuplicateMove {
-                    source_file: file.to_string(),
-                    now: "released",
-                    kept_file: row.1.clone(),
-                    kind: row.2.clone(),
-                });
-            }
-        }
+        // The rows of `side` whose file the `other` side does not leave out.
+        let only = |side: &[DuplicateRow], other: &[DuplicateRow], now: &'static str| {
+            let others: BTreeSet<&str> = other.iter().map(|r| r.0.as_str()).collect();
+            side.iter()
+                .filter(|r| !others.contains(r.0.as_str()))
+                .map(|r| DuplicateMove {
+                    source_file: r.0.clone(),
+                    now,
+                    kept_file: r.1.clone(),
+                    kind: r.2.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut moves = only(new, old, "dropped");
+        moves.extend(only(old, new, "released"));
         moves.sort_by(|a, b| a.source_file.cmp(&b.source_file));
         self.duplicates = moves;
         self
