@@ -148,6 +148,20 @@ pub fn across<'n>(
             .expect("groups are not empty")
     };
     let exact_keep = limits.dedup.exact == ExactPolicy::KeepOne;
+    // Releases the policy's choice of an exact group; marks the rest `gone`.
+    let keep_one = |group: &[usize], kind, gone: &mut [bool], dropped: &mut Vec<Dropped>| {
+        let kept = keeper(group);
+        for &i in group.iter().filter(|&&i| i != kept) {
+            gone[i] = true;
+            dropped.push(Dropped {
+                dropped: i,
+                kept,
+                kind,
+                similarity: 1.0,
+                via: None,
+            });
+        }
+    };
     let mut order: Vec<usize> = (0..fps.len()).collect();
     let by = |key: fn(&Fingerprint) -> u128, order: &mut Vec<usize>| {
         order.sort_by(|&a, &b| {
@@ -165,17 +179,7 @@ pub fn across<'n>(
             continue;
         }
         if exact_keep {
-            let kept = keeper(group);
-            for &i in group.iter().filter(|&&i| i != kept) {
-                copy[i] = true;
-                dropped.push(Dropped {
-                    dropped: i,
-                    kept,
-                    kind: DuplicateKind::Source,
-                    similarity: 1.0,
-                    via: None,
-                });
-            }
+            keep_one(group, DuplicateKind::Source, &mut copy, &mut dropped);
             continue;
         }
         let first = &fps[group[0]];
@@ -224,17 +228,7 @@ pub fn across<'n>(
             continue;
         }
         if exact_keep {
-            let kept = keeper(&distinct);
-            for &i in distinct.iter().filter(|&&i| i != kept) {
-                same_text[i] = true;
-                dropped.push(Dropped {
-                    dropped: i,
-                    kept,
-                    kind: DuplicateKind::Text,
-                    similarity: 1.0,
-                    via: None,
-                });
-            }
+            keep_one(&distinct, DuplicateKind::Text, &mut same_text, &mut dropped);
             continue;
         }
         for &i in distinct.iter().skip(1) {
