@@ -17,6 +17,10 @@ mod config;
 mod diagnostic;
 mod dist;
 mod error;
+mod fault;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod input;
 mod parse;
 mod pipeline;

@@ -11,6 +11,7 @@ use crate::check::similarity::{self, Sketch, BANDS};
 use crate::config::Limits;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::{Error, Result};
+use crate::fault::{self, Checked, Op};
 use crate::input::digest::prefix128;
 use crate::input::digest::sha256_hex;
 use crate::record::Article;
@@ -144,7 +145,7 @@ fn read_cache(path: &Path, manifest_sha: &str) -> Option<Vec<Print>> {
 /// cache; any failure only means no cache.
 fn write_cache(path: &Path, manifest_sha: &str, prints: &[Print]) {
     let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
+    if fault::create_dir_all(dir).is_err() {
         return;
     }
     let mut bytes = header(manifest_sha);
@@ -154,11 +155,15 @@ fn write_cache(path: &Path, manifest_sha: &str, prints: &[Print]) {
     }
     let digest = sha2::Sha256::digest(&bytes);
     bytes.extend_from_slice(&digest);
-    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
+    if fault::check(Op::Create, dir).is_err() {
+        return;
+    }
+    let Ok(tmp) = tempfile::NamedTempFile::new_in(dir) else {
         return;
     };
-    if tmp.write_all(&bytes).is_ok() {
-        let _ = tmp.persist(path);
+    let mut w = Checked::new(tmp, path);
+    if w.write_all(&bytes).is_ok() && fault::check(Op::Rename, path).is_ok() {
+        let _ = w.into_inner().persist(path);
     }
 }
 

@@ -9,6 +9,7 @@
 //! renaming its release into place and rewriting the catalogue.
 
 use crate::error::{json, Error, Result};
+use crate::fault::{self, Op};
 use crate::input::digest::sha256_hex;
 use crate::release::layout::{Manifest, MANIFEST, SCHEMA};
 use semver::Version;
@@ -72,9 +73,10 @@ impl Dist {
     /// Takes the folder's lock, creating the folder; fails fast when another
     /// build holds it. Stale staging folders of killed builds are removed.
     pub fn lock(&self) -> Result<Lock<'_>> {
-        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        fault::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let path = self.root.join(LOCK);
-        let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let file = fault::create(&path).map_err(|e| Error::io(&path, e))?;
+        fault::check(Op::Lock, &path).map_err(|e| Error::io(&path, e))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => return Err(Error::Locked { path }),
@@ -124,11 +126,13 @@ impl Lock<'_> {
                 .starts_with(STAGING_PREFIX)
             {
                 let path = entry.path();
-                let removed = if path.is_dir() {
-                    fs::remove_dir_all(&path)
-                } else {
-                    fs::remove_file(&path)
-                };
+                let removed = fault::check(Op::Remove, &path).and_then(|()| {
+                    if path.is_dir() {
+                        fs::remove_dir_all(&path)
+                    } else {
+                        fs::remove_file(&path)
+                    }
+                });
                 removed.map_err(|e| Error::io(&path, e))?;
             }
         }
@@ -147,7 +151,7 @@ impl Lock<'_> {
         let root = &self.dist.root;
         let target = root.join(version);
         let staging = root.join(format!("{STAGING_PREFIX}{version}-{}", std::process::id()));
-        fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+        fault::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
         let result = fill(&staging)
             .and_then(|()| sync_dir(&staging))
             .and_then(|()| {
@@ -156,7 +160,7 @@ impl Lock<'_> {
                 } else {
                     // `rename` replaces an empty target folder silently; the
                     // existence check above runs under the lock, so nobody made one since.
-                    fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
+                    fault::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
                     sync_dir(root)?;
                     Ok(Outcome::Written(target.clone()))
                 }
@@ -191,19 +195,22 @@ impl Lock<'_> {
         }
         let tmp = root.join(format!("{STAGING_PREFIX}{INDEX}-{}", std::process::id()));
         let write = || -> std::io::Result<()> {
-            let mut f = File::create(&tmp)?;
+            let mut f = fault::Checked::new(fault::create(&tmp)?, &tmp);
             f.write_all(&bytes)?;
-            f.sync_all()?;
-            fs::rename(&tmp, &path)
+            fault::sync(f.get_ref(), &tmp)?;
+            fault::rename(&tmp, &path)
         };
-        write().map_err(|e| Error::io(&path, e))?;
+        if let Err(e) = write() {
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::io(&path, e));
+        }
         sync_dir(root)
     }
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
-        .and_then(|d| d.sync_all())
+        .and_then(|d| fault::sync(&d, dir))
         .map_err(|e| Error::io(dir, e))
 }
 

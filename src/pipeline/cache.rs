@@ -19,6 +19,7 @@
 use crate::check::similarity::{Sketch, BANDS};
 use crate::config::Limits;
 use crate::diagnostic::{Diagnostic, Rule, Severity, Snippet};
+use crate::fault::{self, Checked, Op};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Read, Write};
@@ -256,8 +257,9 @@ impl ParseCache {
     /// `None` when it cannot be used now (another run holds it, or the
     /// folder cannot be written): the run goes on without it.
     pub fn open(dir: &Path, limits: &Limits) -> Option<ParseCache> {
-        std::fs::create_dir_all(dir).ok()?;
-        let lock = File::create(dir.join(LOCK)).ok()?;
+        fault::create_dir_all(dir).ok()?;
+        let lock = fault::create(&dir.join(LOCK)).ok()?;
+        fault::check(Op::Lock, &dir.join(LOCK)).ok()?;
         lock.try_lock().ok()?;
         let mut h = Sha256::new();
         h.update(*BUILDER_SALT);
@@ -271,6 +273,7 @@ impl ParseCache {
             }
             _ => (0, Vec::new()),
         };
+        fault::check(Op::Create, &pack_path).ok()?;
         let pack = OpenOptions::new()
             .read(true)
             .write(true)
@@ -279,6 +282,7 @@ impl ParseCache {
             .open(&pack_path)
             .ok()?;
         // Bytes past the indexed end are a killed run's; they are overwritten.
+        fault::check(Op::Sync, &pack_path).ok()?;
         pack.set_len(pack_len).ok()?;
         Some(ParseCache {
             dir: dir.to_path_buf(),
@@ -324,6 +328,7 @@ impl ParseCache {
     /// Appends an entry. An error only stops the caching, not the run.
     pub fn put(&mut self, key: u128, entry: &Entry) -> std::io::Result<()> {
         let bytes = encode(entry);
+        fault::check(Op::Write, &self.dir.join(PACK))?;
         self.pack.write_all_at(&bytes, self.pack_len)?;
         self.fresh.push(Slot {
             key,
@@ -356,7 +361,7 @@ impl ParseCache {
         let live_bytes: u64 = live.iter().map(|s| u64::from(s.len)).sum();
         if live_bytes * 2 < self.pack_len {
             let tmp = self.dir.join(format!("{PACK}.tmp"));
-            let mut out = BufWriter::new(File::create(&tmp)?);
+            let mut out = BufWriter::new(Checked::new(fault::create(&tmp)?, &tmp));
             let mut at = 0u64;
             for s in &mut live {
                 let mut buf = vec![0; s.len as usize];
@@ -365,10 +370,12 @@ impl ParseCache {
                 s.offset = at;
                 at += u64::from(s.len);
             }
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            std::fs::rename(&tmp, self.dir.join(PACK))?;
+            let file = out.into_inner().map_err(|e| e.into_error())?.into_inner();
+            fault::sync(&file, &tmp)?;
+            fault::rename(&tmp, &self.dir.join(PACK))?;
             self.pack_len = at;
         } else {
+            fault::check(Op::Sync, &self.dir.join(PACK))?;
             self.pack.sync_data()?;
         }
         let mut bytes = MAGIC.to_vec();
@@ -383,8 +390,8 @@ impl ParseCache {
         let digest = Sha256::digest(&bytes);
         bytes.extend_from_slice(&digest);
         let tmp = self.dir.join(format!("{INDEX}.tmp"));
-        std::fs::write(&tmp, &bytes)?;
-        std::fs::rename(&tmp, self.dir.join(INDEX))
+        Checked::new(fault::create(&tmp)?, &tmp).write_all(&bytes)?;
+        fault::rename(&tmp, &self.dir.join(INDEX))
     }
 }
 

@@ -274,7 +274,11 @@ pub fn process_file(entry: &Entry, limits: &Limits, shard: Option<Shard>) -> Pro
         ),
         Err(e) => failed(
             Diagnostic::new(&entry.rel, Rule::UnreadableFile, format!("cannot read the file: {e}"))
-                .help("check the file's permissions"),
+                .help(if e.kind() == std::io::ErrorKind::NotFound {
+                    "the file was listed but is gone: was it moved or deleted while the folder was read? Run again"
+                } else {
+                    "check the file's permissions"
+                }),
         ),
     };
     if !mine() {
@@ -295,6 +299,7 @@ fn failed(d: Diagnostic) -> Processed {
 /// Reads at most `limit` bytes; `None` when the file is larger, so a huge
 /// file is never read whole.
 fn read_capped(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    crate::fault::check(crate::fault::Op::Read, path)?;
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len > limit {

@@ -14,6 +14,7 @@ use crate::check::similarity;
 use crate::config::{self, DatasetConfig};
 use crate::diagnostic::{self, Diagnostic, Rule, Severity};
 use crate::error::{json, Error, Result};
+use crate::fault::{self, Checked, Op};
 use crate::input::sources::Sources;
 use crate::record::store::Store;
 use crate::record::Article;
@@ -64,7 +65,7 @@ pub fn write_part(
     seeds: &Path,
     dataset_toml: &str,
 ) -> Result<PathBuf> {
-    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    fault::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let target = out.join(shard.dir_name());
     let staging = out.join(format!(
         ".staging-{}-{}",
@@ -72,16 +73,45 @@ pub fn write_part(
         std::process::id()
     ));
     let _ = fs::remove_dir_all(&staging);
-    fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+    let written = fill_part(&staging, shard, inputs, seeds, dataset_toml).and_then(|()| {
+        if target.exists() {
+            fault::check(Op::Remove, &target)
+                .and_then(|()| fs::remove_dir_all(&target))
+                .map_err(|e| Error::io(&target, e))?;
+        }
+        fault::rename(&staging, &target).map_err(|e| Error::io(&target, e))
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    Ok(target)
+}
+
+/// Writes a part's files into `staging`, each synced before the folder is
+/// renamed into place.
+fn fill_part(
+    staging: &Path,
+    shard: Shard,
+    inputs: &Inputs,
+    seeds: &Path,
+    dataset_toml: &str,
+) -> Result<()> {
+    fault::create_dir(staging).map_err(|e| Error::io(staging, e))?;
     let path = staging.join(RECORDS);
-    let mut w = BufWriter::new(fs::File::create(&path).map_err(|e| Error::io(&path, e))?);
+    let file = fault::create(&path).map_err(|e| Error::io(&path, e))?;
+    let mut w = BufWriter::new(Checked::new(file, &path));
     let store = &inputs.corpus.store;
     for i in 0..store.len() {
         w.write_all(&store.raw(i)?)
             .and_then(|()| w.write_all(b"\n"))
             .map_err(|e| Error::io(&path, e))?;
     }
-    w.flush().map_err(|e| Error::io(&path, e))?;
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::io(&path, e.into_error()))?
+        .into_inner();
+    fault::sync(&file, &path).map_err(|e| Error::io(&path, e))?;
     let c = &inputs.corpus;
     let meta = PartMeta {
         k: shard.k,
@@ -109,12 +139,13 @@ pub fn write_part(
     };
     let mut bytes = serde_json::to_vec_pretty(&meta).map_err(json(staging.join(META)))?;
     bytes.push(b'\n');
-    fs::write(staging.join(META), bytes).map_err(|e| Error::io(staging.join(META), e))?;
-    if target.exists() {
-        fs::remove_dir_all(&target).map_err(|e| Error::io(&target, e))?;
-    }
-    fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
-    Ok(target)
+    let meta = staging.join(META);
+    let write = || -> std::io::Result<()> {
+        let mut f = Checked::new(fault::create(&meta)?, &meta);
+        f.write_all(&bytes)?;
+        fault::sync(f.get_ref(), &meta)
+    };
+    write().map_err(|e| Error::io(&meta, e))
 }
 
 /// What `merge` gives: the inputs of one release, and the seeds folder the

@@ -7,10 +7,12 @@
 //! (tested), it only spills more.
 
 use crate::error::{Error, Result};
+use crate::fault::{self, Checked, Op};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 
 /// How errors name the sorter's anonymous files.
 const RUN: &str = "a sorted run (a temporary file)";
@@ -101,8 +103,10 @@ impl<T: Fixed> Sorter<T> {
 }
 
 fn write_run<T: Fixed>(keys: impl Iterator<Item = Result<T>>) -> Result<File> {
-    let mut file = tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let mut w = BufWriter::with_capacity(1 << 16, &mut file);
+    let mut file = fault::check(Op::Create, Path::new(RUN))
+        .and_then(|()| tempfile::tempfile())
+        .map_err(|e| Error::io(format!("{RUN} in {}", std::env::temp_dir().display()), e))?;
+    let mut w = BufWriter::with_capacity(1 << 16, Checked::new(&mut file, RUN));
     let mut bytes = Vec::with_capacity(T::SIZE);
     for key in keys {
         bytes.clear();

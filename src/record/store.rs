@@ -6,9 +6,11 @@
 
 use super::article::{Article, Order};
 use crate::error::{Error, Result};
+use crate::fault::{self, Checked, Op};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
+use std::path::Path;
 
 /// How errors name the store's anonymous file.
 const SPILL: &str = "the record spill file (a temporary file)";
@@ -22,7 +24,7 @@ pub struct Key {
 }
 
 pub struct Store {
-    writer: Option<BufWriter<File>>,
+    writer: Option<BufWriter<Checked<File>>>,
     file: File,
     end: u64,
     keys: Vec<Key>,
@@ -30,9 +32,13 @@ pub struct Store {
 
 impl Store {
     pub fn new() -> Result<Self> {
-        let file = tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-        let writer =
-            BufWriter::with_capacity(1 << 20, file.try_clone().map_err(|e| Error::io(SPILL, e))?);
+        let file = fault::check(Op::Create, Path::new(SPILL))
+            .and_then(|()| tempfile::tempfile())
+            .map_err(|e| Error::io(format!("{SPILL} in {}", std::env::temp_dir().display()), e))?;
+        let writer = BufWriter::with_capacity(
+            1 << 20,
+            Checked::new(file.try_clone().map_err(|e| Error::io(SPILL, e))?, SPILL),
+        );
         Ok(Store {
             writer: Some(writer),
             file,

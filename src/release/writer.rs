@@ -13,6 +13,7 @@ use super::parquet::ParquetSink;
 use super::policy::VersionPolicy;
 use crate::config::DatasetConfig;
 use crate::error::{json, Error, Result};
+use crate::fault::{self, Checked, Op};
 use crate::input::digest::{hex, sha256_hex};
 use crate::input::id::ID_RULE;
 use crate::pipeline::corpus::Corpus;
@@ -47,21 +48,23 @@ impl<W: Write> Write for Hashing<W> {
 struct Output {
     name: &'static str,
     path: std::path::PathBuf,
-    w: Hashing<BufWriter<File>>,
+    w: Hashing<BufWriter<Checked<File>>>,
 }
 
 impl Output {
     fn create(dir: &Path, name: &'static str) -> Result<Self> {
         let path = dir.join(name);
-        let file = File::create_new(&path).map_err(|e| Error::io(&path, e))?;
+        let file = fault::check(Op::Create, &path)
+            .and_then(|()| File::create_new(&path))
+            .map_err(|e| Error::io(&path, e))?;
         Ok(Output {
             name,
-            path,
             w: Hashing {
-                inner: BufWriter::with_capacity(1 << 20, file),
+                inner: BufWriter::with_capacity(1 << 20, Checked::new(file, &path)),
                 hasher: Sha256::new(),
                 bytes: 0,
             },
+            path,
         })
     }
 
@@ -82,7 +85,7 @@ impl Output {
         let file = inner
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        fault::sync(&file.into_inner(), &path).map_err(|e| Error::io(&path, e))?;
         Ok(FileEntry {
             path: name.to_string(),
             bytes,
@@ -192,7 +195,13 @@ pub fn write(
         path: parquet_path,
         w: parquet_w,
     } = parquet_out;
-    let mut parquet = ParquetSink::new(parquet_w, WRITE_CHUNK)?;
+    // Parquet's errors do not know the file; an I/O error there must name it.
+    let shown = parquet_path.display().to_string();
+    let in_parquet = |e: Error| match e {
+        Error::Parquet(m) => Error::Parquet(format!("{shown}: {m}")),
+        e => e,
+    };
+    let mut parquet = ParquetSink::new(parquet_w, WRITE_CHUNK).map_err(in_parquet)?;
     let mut stats = crate::release::stats::Collector::default();
     {
         let mut header = csv_writer(Vec::new());
@@ -226,7 +235,9 @@ pub fn write(
             }
             // One chunk is one Parquet row group: its bounds depend only on
             // the record count.
-            parquet.write(rendered.iter().map(|r| &r.article))?;
+            parquet
+                .write(rendered.iter().map(|r| &r.article))
+                .map_err(in_parquet)?;
         }
         if !store.is_empty() {
             json_out.put(b"\n]")?;
@@ -240,7 +251,7 @@ pub fn write(
         Output {
             name: parquet_name,
             path: parquet_path,
-            w: parquet.finish()?,
+            w: parquet.finish().map_err(in_parquet)?,
         }
         .finish()?,
     );

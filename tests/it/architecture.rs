@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 /// above everything as the crate's front door.
 const LAYERS: &[&str] = &[
     "error",
+    "fault",
     "config",
     "diagnostic",
     "input",
@@ -24,6 +25,7 @@ const LAYERS: &[&str] = &[
     "release",
     "dist",
     "cmd",
+    "fuzzing",
     "lib",
     "main",
 ];

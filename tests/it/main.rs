@@ -11,6 +11,8 @@ mod dedup;
 mod ecosystem;
 mod errors;
 mod eval;
+#[cfg(feature = "fault-injection")]
+mod faults;
 mod language;
 mod lifecycle;
 mod limits;
