@@ -35,6 +35,7 @@ pub use dist::diff::{Changed, Diff, DiffSummary, DuplicateMove, Edited, FieldCha
 pub use dist::folder::Outcome;
 pub use dist::verify::verify;
 pub use error::{Error, Result};
+pub use input::discover::MAX_DEPTH as MAX_FOLDER_DEPTH;
 pub use record::{Article, ArticleId, DateSourceField, LanguageSourceField, FIELDS};
 
 /// The JSON Schema (2020-12) every record passes, as shipped in each release.

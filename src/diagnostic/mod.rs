@@ -80,6 +80,7 @@ rules! {
     SymlinkEscape => ("symlink-escape", Error, "a symbolic link in the seeds folder"),
     UnexpectedFile => ("unexpected-file", Warning, "a file that is not an article is ignored"),
     InvalidFileName => ("invalid-file-name", Error, "a file name the corpus cannot carry"),
+    FolderTooDeep => ("folder-too-deep", Error, "a folder nested deeper than the limit; nothing in it is read"),
     NameCollision => ("name-collision", Error, "two paths that are one file on macOS or Windows (case, Unicode normalisation)"),
     FileNameConvention => ("file-name-convention", Warning, "a file name off the <digits>_<16 hex>.txt convention"),
     FrontMatterInvalid => ("front-matter-invalid", Error, "the TOML front matter does not parse"),

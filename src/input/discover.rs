@@ -66,6 +66,11 @@ pub struct Discovered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Folders are read this many levels below the seeds folder and no
+/// further: a corpus is a few levels deep, and a path thousands of folders
+/// deep would outgrow the length the OS allows and every message naming it.
+pub const MAX_DEPTH: usize = 32;
+
 /// Walks `root` recursively.
 pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
     let convention = Regex::new(&limits.file_name_pattern).map_err(|e| Error::Config {
@@ -133,6 +138,17 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
             continue;
         }
         if file_type.is_dir() {
+            if entry.depth() >= MAX_DEPTH {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        &rel,
+                        Rule::FolderTooDeep,
+                        format!("folder nested {} levels deep (the limit is {MAX_DEPTH}); nothing in it is read", entry.depth()),
+                    )
+                    .help("move the articles into a shallower folder"),
+                );
+                walker.skip_current_dir();
+            }
             continue;
         }
         if !file_type.is_file() {

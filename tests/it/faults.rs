@@ -194,6 +194,7 @@ fn walk(base: &Path, args: &[&str], out: &str) -> usize {
         assert_eq!(code(&again), 0, "{what}: the next run: {}", stderr(&again));
         assert_eq!(releases(&dist), after, "{what}: the next run");
     }
+    eprintln!("{} faults injected into {args:?}", ops.len());
     ops.len()
 }
 
@@ -274,6 +275,7 @@ fn every_write_of_the_fingerprint_cache_fails_cleanly() {
         ops.iter().any(|o| o.path.contains(".cache")),
         "no cache write counted"
     );
+    eprintln!("{} faults injected into {args:?}", ops.len());
     for op in &ops {
         let probe = Workdir::new();
         copy_dir(wd.path(), probe.path());

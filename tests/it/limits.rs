@@ -151,3 +151,45 @@ fn a_hundred_thousand_one_byte_files_get_a_finding_each() {
         .collect();
     assert_eq!(files.len(), 100_000, "every file is named");
 }
+
+#[test]
+fn folders_ten_thousand_deep_are_named_at_the_limit_and_not_walked() {
+    // Bound: 512 MiB, 20 s. The tree is made one relative `mkdir` and
+    // `chdir` at a time (a path 10,000 levels long is longer than the OS
+    // allows; perl is in every Debian), and removed by `rm -rf`, which
+    // walks any depth.
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.path().join("tree")).unwrap();
+    let made = Command::new("perl")
+        .arg("-e")
+        .arg(r#"for (1..10000) { mkdir "d" or die "mkdir: $!"; chdir "d" or die "chdir: $!" } open(F, ">001_0123456789abcdef.txt") or die "$!"; print F "x""#)
+        .current_dir(wd.path().join("tree"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    wd.write(
+        "tree/001_0123456789abcdef.txt",
+        format!(
+            "Posted: 1 Dec 2021\n\n{}\n",
+            "The Kremlin said the reports were false. ".repeat(20)
+        ),
+    );
+    let out = bounded(&wd, 512, 20, &["validate", "tree", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let deep: Vec<&serde_json::Value> = findings["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "folder-too-deep")
+        .collect();
+    assert_eq!(deep.len(), 1, "{findings}");
+    let expected = vec!["d"; newscorpus::MAX_FOLDER_DEPTH].join("/");
+    assert_eq!(deep[0]["file"], format!("tree/{expected}").as_str());
+    let removed = Command::new("rm")
+        .args(["-rf", "tree"])
+        .current_dir(wd.path())
+        .status()
+        .unwrap();
+    assert!(removed.success());
+}

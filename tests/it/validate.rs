@@ -22,6 +22,12 @@ const EXPECTED: &[(&str, &str, Option<usize>)] = &[
     ("date-invalid.txt", "date-invalid", Some(1)),
     ("date-missing.txt", "date-missing", None),
     ("date-out-of-range.txt", "date-out-of-range", Some(1)),
+    // 32 levels below `rules/` (made by `fixture_folder`).
+    (
+        "deep/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d",
+        "folder-too-deep",
+        None,
+    ),
     ("duplicate-source.txt", "duplicate-source", None),
     ("duplicate-text.txt", "duplicate-text", None),
     ("empty-file.txt", "empty-file", None),
@@ -63,6 +69,9 @@ fn fixture_folder(wd: &Workdir) -> std::path::PathBuf {
     wd.write("outside.txt", "A secret outside the seeds folder.");
     std::os::unix::fs::symlink("../outside.txt", dest.join("link.txt")).unwrap();
     wd.write("rules/bad\nname.txt", "whatever");
+    // A folder at the depth limit, with an article in it that is not read.
+    let deep = format!("deep{}", "/d".repeat(newscorpus::MAX_FOLDER_DEPTH - 1));
+    common::write_generated_corpus(&dest.join(&deep), 1, 13);
     // Two folders whose names differ only in case: one folder on macOS.
     for (folder, seed) in [("Pair", 11), ("pair", 12)] {
         let dir = dest.join(folder);
@@ -213,7 +222,7 @@ fn text_format_shows_the_line_and_a_summary_without_colour_in_pipes() {
         "{err}"
     );
     assert!(
-        err.trim_end().ends_with("in 31 files (32 checked)"),
+        err.trim_end().ends_with("in 32 files (32 checked)"),
         "{err}"
     );
 }
