@@ -3,7 +3,9 @@
 //! tool keeps (a release, `index.json`, a shard part, the caches, the spill
 //! files) first passes [`check`], and so does opening each input file. Built with the cargo feature
 //! `fault-injection`, the process counts those operations and fails the
-//! one numbered `NEWSCORPUS_FAULT_AT` with a real OS error; with
+//! one numbered `NEWSCORPUS_FAULT_AT` (or the first of a kind on a path
+//! ending in a text, `NEWSCORPUS_FAULT_MATCH=Write:/articles.csv`) with a
+//! real OS error; with
 //! `NEWSCORPUS_FAULT_LOG` set it appends one line per operation (number,
 //! kind, path) so a test knows how many there are. Without the feature
 //! [`check`] is an empty inline function.
@@ -85,7 +87,20 @@ pub fn check(op: Op, path: &Path) -> io::Result<()> {
             let _ = writeln!(f, "{n}\t{op:?}\t{}", path.display());
         }
     }
-    if *AT == Some(n) {
+    // `Kind:text`: the first operation of that kind on a path ending in the
+    // text, whatever its number (threads number operations in any order).
+    static MATCH: LazyLock<Option<(String, String)>> = LazyLock::new(|| {
+        let v = std::env::var("NEWSCORPUS_FAULT_MATCH").ok()?;
+        let (kind, text) = v.split_once(':')?;
+        Some((kind.to_string(), text.to_string()))
+    });
+    static FIRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let matched = MATCH.as_ref().is_some_and(|(kind, text)| {
+        *kind == format!("{op:?}")
+            && path.to_string_lossy().ends_with(text.as_str())
+            && !FIRED.swap(true, Ordering::SeqCst)
+    });
+    if *AT == Some(n) || matched {
         return Err(io::Error::from_raw_os_error(op.errno()));
     }
     Ok(())

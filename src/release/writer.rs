@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Hashes and counts what passes through it.
 struct Hashing<W: Write> {
@@ -163,6 +164,115 @@ fn render_one(store: &Store, i: usize) -> Result<Rendered> {
     })
 }
 
+/// The three text files of the records, and the figures of the card.
+struct TextSink {
+    csv: Output,
+    json: Output,
+    jsonl: Output,
+    stats: crate::release::stats::Collector,
+    first: bool,
+}
+
+impl TextSink {
+    fn take(&mut self, chunk: &[Rendered]) -> Result<()> {
+        for r in chunk {
+            self.csv.put(&r.csv)?;
+            self.json
+                .put(if self.first { b"[\n  " } else { b",\n  " })?;
+            self.json.put(&r.json)?;
+            self.jsonl.put(&r.jsonl)?;
+            self.jsonl.put(b"\n")?;
+            self.stats.add(&r.article);
+            self.first = false;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(Output, Output, Output, crate::release::stats::Collector)> {
+        if !self.first {
+            self.json.put(b"\n]")?;
+        }
+        self.json.put(b"\n")?;
+        Ok((self.csv, self.json, self.jsonl, self.stats))
+    }
+}
+
+type ParquetOut = Hashing<BufWriter<Checked<File>>>;
+
+/// The Parquet file: one chunk is one row group, so its bounds depend only
+/// on the record count.
+struct ParquetChunks<F: Fn(Error) -> Error> {
+    sink: ParquetSink<ParquetOut>,
+    in_parquet: F,
+}
+
+impl<F: Fn(Error) -> Error> ParquetChunks<F> {
+    fn take(&mut self, chunk: &[Rendered]) -> Result<()> {
+        self.sink
+            .write(chunk.iter().map(|r| &r.article))
+            .map_err(&self.in_parquet)
+    }
+
+    fn finish(self) -> Result<ParquetOut> {
+        self.sink.finish().map_err(&self.in_parquet)
+    }
+}
+
+/// Renders chunk after chunk on the thread pool while two threads take the
+/// chunk before: one writes and hashes the text files, one encodes Parquet.
+/// Each file gets the chunks in order, so the bytes do not depend on thread
+/// count or scheduling; at most two chunks are held at once.
+fn pipelined<F: Fn(Error) -> Error + Send>(
+    starts: impl Iterator<Item = usize>,
+    render: impl Fn(usize) -> Result<Vec<Rendered>>,
+    mut text: TextSink,
+    mut parquet: ParquetChunks<F>,
+) -> Result<(
+    (Output, Output, Output, crate::release::stats::Collector),
+    ParquetOut,
+)> {
+    use std::sync::mpsc::sync_channel;
+    std::thread::scope(|s| {
+        let (text_tx, text_rx) = sync_channel::<Arc<Vec<Rendered>>>(0);
+        let (parquet_tx, parquet_rx) = sync_channel::<Arc<Vec<Rendered>>>(0);
+        let text = s.spawn(move || -> Result<_> {
+            for chunk in text_rx {
+                text.take(&chunk)?;
+            }
+            text.finish()
+        });
+        let parquet = s.spawn(move || -> Result<_> {
+            for chunk in parquet_rx {
+                parquet.take(&chunk)?;
+            }
+            parquet.finish()
+        });
+        let mut rendering = Ok(());
+        for start in starts {
+            let chunk = match render(start) {
+                Ok(chunk) => Arc::new(chunk),
+                Err(e) => {
+                    rendering = Err(e);
+                    break;
+                }
+            };
+            // A writer that stopped has its error to give at `join`.
+            if text_tx.send(chunk.clone()).is_err() || parquet_tx.send(chunk).is_err() {
+                break;
+            }
+        }
+        drop((text_tx, parquet_tx));
+        let (text, parquet) = (joined(text), joined(parquet));
+        rendering?;
+        Ok((text?, parquet?))
+    })
+}
+
+/// A writer thread's result; its panic goes on in the caller.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
 /// Writes every file of release `version` into `dir` (which must exist and
 /// be empty). Returns the entries of SHA256SUMS, sorted by name.
 pub fn write(
@@ -188,7 +298,7 @@ pub fn write(
 
     let mut csv_out = Output::create(dir, CSV)?;
     let mut json_out = Output::create(dir, JSON)?;
-    let mut jsonl_out = Output::create(dir, JSONL)?;
+    let jsonl_out = Output::create(dir, JSONL)?;
     let parquet_out = Output::create(dir, PARQUET)?;
     let Output {
         name: parquet_name,
@@ -201,49 +311,51 @@ pub fn write(
         Error::Parquet(m) => Error::Parquet(format!("{shown}: {m}")),
         e => e,
     };
-    let mut parquet = ParquetSink::new(parquet_w, WRITE_CHUNK).map_err(in_parquet)?;
-    let mut stats = crate::release::stats::Collector::default();
-    {
-        let mut header = csv_writer(Vec::new());
-        header
-            .write_record(crate::record::FIELDS)
-            .map_err(csv_err)?;
-        csv_out.put(
-            &header
-                .into_inner()
-                .map_err(|e| csv_err(e.into_error().into()))?,
-        )?;
-        if store.is_empty() {
-            json_out.put(b"[]")?;
-        }
-        // Records are read and serialised in parallel, a chunk at a time,
-        // and written in order: the bytes do not depend on thread count.
-        for start in (0..store.len()).step_by(WRITE_CHUNK) {
-            let end = (start + WRITE_CHUNK).min(store.len());
-            let rendered: Vec<Result<Rendered>> = (start..end)
-                .into_par_iter()
-                .map(|i| render_one(store, i))
-                .collect();
-            let rendered = rendered.into_iter().collect::<Result<Vec<_>>>()?;
-            for (i, r) in (start..end).zip(&rendered) {
-                csv_out.put(&r.csv)?;
-                json_out.put(if i == 0 { b"[\n  " } else { b",\n  " })?;
-                json_out.put(&r.json)?;
-                jsonl_out.put(&r.jsonl)?;
-                jsonl_out.put(b"\n")?;
-                stats.add(&r.article);
-            }
-            // One chunk is one Parquet row group: its bounds depend only on
-            // the record count.
-            parquet
-                .write(rendered.iter().map(|r| &r.article))
-                .map_err(in_parquet)?;
-        }
-        if !store.is_empty() {
-            json_out.put(b"\n]")?;
-        }
-        json_out.put(b"\n")?;
+    let parquet = ParquetSink::new(parquet_w, WRITE_CHUNK).map_err(in_parquet)?;
+    let mut header = csv_writer(Vec::new());
+    header
+        .write_record(crate::record::FIELDS)
+        .map_err(csv_err)?;
+    csv_out.put(
+        &header
+            .into_inner()
+            .map_err(|e| csv_err(e.into_error().into()))?,
+    )?;
+    if store.is_empty() {
+        json_out.put(b"[]")?;
     }
+    let text = TextSink {
+        csv: csv_out,
+        json: json_out,
+        jsonl: jsonl_out,
+        stats: crate::release::stats::Collector::default(),
+        first: true,
+    };
+    let parquet = ParquetChunks {
+        sink: parquet,
+        in_parquet,
+    };
+    let render = |start: usize| -> Result<Vec<Rendered>> {
+        let end = (start + WRITE_CHUNK).min(store.len());
+        (start..end)
+            .into_par_iter()
+            .map(|i| render_one(store, i))
+            .collect()
+    };
+    let starts = (0..store.len()).step_by(WRITE_CHUNK);
+    let (text, parquet) = if rayon::current_num_threads() == 1 {
+        // One thread asked for: one thread used.
+        let (mut text, mut parquet) = (text, parquet);
+        for start in starts {
+            let chunk = render(start)?;
+            text.take(&chunk)?;
+            parquet.take(&chunk)?;
+        }
+        (text.finish()?, parquet.finish()?)
+    } else {
+        pipelined(starts, render, text, parquet)?
+    };
+    let (csv_out, json_out, jsonl_out, stats) = text;
     files.push(csv_out.finish()?);
     files.push(json_out.finish()?);
     files.push(jsonl_out.finish()?);
@@ -251,7 +363,7 @@ pub fn write(
         Output {
             name: parquet_name,
             path: parquet_path,
-            w: parquet.finish().map_err(in_parquet)?,
+            w: parquet,
         }
         .finish()?,
     );

@@ -335,3 +335,48 @@ fn an_article_that_vanishes_after_the_folder_was_listed_is_named() {
         assert_eq!(releases(&probe.path().join("dist")), before, "{what}");
     }
 }
+
+#[test]
+fn a_release_file_that_fails_while_written_by_its_own_thread_fails_the_build_cleanly() {
+    // With two threads the text files and Parquet are written by threads of
+    // their own, which number operations in any order: the fault is chosen
+    // by kind and file instead.
+    let wd = second_release();
+    let before = releases(&wd.path().join("dist"));
+    let args = [
+        "build",
+        "--seeds",
+        "seeds",
+        "--out",
+        "dist",
+        "--version",
+        "1.1.0",
+    ];
+    for file in [
+        "articles.csv",
+        "articles.json",
+        "articles.jsonl",
+        "articles.parquet",
+    ] {
+        for kind in ["Write", "Sync"] {
+            let probe = Workdir::new();
+            copy_dir(wd.path(), probe.path());
+            let out = Command::new(BIN)
+                .args(args)
+                .current_dir(probe.path())
+                .env("RAYON_NUM_THREADS", "2")
+                .env("NEWSCORPUS_FAULT_MATCH", format!("{kind}:/{file}"))
+                .env_remove("NEWSCORPUS_FAULT_AT")
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            let what = format!("{kind} {file}");
+            assert_eq!(code(&out), 2, "{what}: {err}");
+            assert!(
+                err.contains(file) && err.contains("(os error "),
+                "{what}: {err}"
+            );
+            assert_intact(&probe.path().join("dist"), &before, &before, &what);
+        }
+    }
+}
