@@ -55,6 +55,15 @@ fn operations(base: &Path, args: &[&str]) -> Vec<Op> {
         .collect()
 }
 
+/// The operations that change files (opening an input is counted too, and
+/// has a test of its own).
+fn writes(base: &Path, args: &[&str]) -> Vec<Op> {
+    operations(base, args)
+        .into_iter()
+        .filter(|o| o.kind != "Read")
+        .collect()
+}
+
 /// Files under `dir`, leaving out what is not a release: the lock file and
 /// the caches.
 /// Each with the SHA-256 of its bytes, so a failed comparison reads well.
@@ -161,10 +170,7 @@ fn assert_named(out: &Output, op: &Op, what: &str) {
 /// `out` is the releases folder the command writes. Returns the number of
 /// faults injected.
 fn walk(base: &Path, args: &[&str], out: &str) -> usize {
-    let ops: Vec<Op> = operations(base, args)
-        .into_iter()
-        .filter(|o| o.kind != "Read")
-        .collect();
+    let ops = writes(base, args);
     assert!(
         !ops.is_empty(),
         "the fault layer counted nothing for {args:?}"
@@ -198,6 +204,17 @@ fn walk(base: &Path, args: &[&str], out: &str) -> usize {
     ops.len()
 }
 
+/// The build of the next release, 1.1.0 beside 1.0.0.
+const NEXT: &[&str] = &[
+    "build",
+    "--seeds",
+    "seeds",
+    "--out",
+    "dist",
+    "--version",
+    "1.1.0",
+];
+
 /// A work folder with the seeds released as 1.0.0, and one article added
 /// since, so the next build writes `CHANGES.md` against 1.0.0.
 fn second_release() -> Workdir {
@@ -224,17 +241,7 @@ fn second_release() -> Workdir {
 #[test]
 fn every_write_of_a_build_fails_cleanly() {
     let wd = second_release();
-    let args = [
-        "build",
-        "--seeds",
-        "seeds",
-        "--out",
-        "dist",
-        "--version",
-        "1.1.0",
-        "--cache",
-        "dist/.cache",
-    ];
+    let args = [NEXT, &["--cache", "dist/.cache"]].concat();
     let n = walk(wd.path(), &args, "dist");
     // Spill file, lock, staging, 14 files x (create, write, sync), renames,
     // index and the parse cache: fewer means a write path lost its check.
@@ -267,10 +274,7 @@ fn every_write_of_shards_and_a_merge_fails_cleanly() {
 fn every_write_of_the_fingerprint_cache_fails_cleanly() {
     let wd = second_release();
     let args = ["validate", "seeds", "--against", "dist/1.0.0"];
-    let ops: Vec<Op> = operations(wd.path(), &args)
-        .into_iter()
-        .filter(|o| o.kind != "Read")
-        .collect();
+    let ops = writes(wd.path(), &args);
     assert!(
         ops.iter().any(|o| o.path.contains(".cache")),
         "no cache write counted"
@@ -299,16 +303,7 @@ fn every_write_of_the_fingerprint_cache_fails_cleanly() {
 #[test]
 fn an_article_that_vanishes_after_the_folder_was_listed_is_named() {
     let wd = second_release();
-    let args = [
-        "build",
-        "--seeds",
-        "seeds",
-        "--out",
-        "dist",
-        "--version",
-        "1.1.0",
-    ];
-    let reads: Vec<Op> = operations(wd.path(), &args)
+    let reads: Vec<Op> = operations(wd.path(), NEXT)
         .into_iter()
         .filter(|o| o.kind == "Read")
         .collect();
@@ -318,7 +313,7 @@ fn an_article_that_vanishes_after_the_folder_was_listed_is_named() {
     for op in &reads {
         let probe = Workdir::new();
         copy_dir(wd.path(), probe.path());
-        let failed = run(probe.path(), &args, Some(op.n), None);
+        let failed = run(probe.path(), NEXT, Some(op.n), None);
         let err = stderr(&failed);
         let what = format!("{} vanished", op.path);
         // A finding in an article (exit 1), not an I/O failure of the tool:
@@ -343,15 +338,6 @@ fn a_release_file_that_fails_while_written_by_its_own_thread_fails_the_build_cle
     // by kind and file instead.
     let wd = second_release();
     let before = releases(&wd.path().join("dist"));
-    let args = [
-        "build",
-        "--seeds",
-        "seeds",
-        "--out",
-        "dist",
-        "--version",
-        "1.1.0",
-    ];
     for file in [
         "articles.csv",
         "articles.json",
@@ -362,7 +348,7 @@ fn a_release_file_that_fails_while_written_by_its_own_thread_fails_the_build_cle
             let probe = Workdir::new();
             copy_dir(wd.path(), probe.path());
             let out = Command::new(BIN)
-                .args(args)
+                .args(NEXT)
                 .current_dir(probe.path())
                 .env("RAYON_NUM_THREADS", "2")
                 .env("NEWSCORPUS_FAULT_MATCH", format!("{kind}:/{file}"))
