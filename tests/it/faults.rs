@@ -366,3 +366,48 @@ fn a_release_file_that_fails_while_written_by_its_own_thread_fails_the_build_cle
         }
     }
 }
+
+#[test]
+fn a_read_only_dist_is_refused_with_its_file_named_and_left_as_it_was() {
+    let wd = second_release();
+    let before = releases(&wd.path().join("dist"));
+    // Root writes anywhere, so the run drops to `nobody` (setpriv, from
+    // util-linux) when the tests run as root; the binary and the seeds are
+    // made readable to it and `dist/` read-only to everyone.
+    let bin = wd.path().join("newscorpus");
+    std::fs::copy(BIN, &bin).unwrap();
+    let chmod = |mode: &str, path: &str| {
+        let ok = Command::new("chmod")
+            .args(["-R", mode, path])
+            .current_dir(wd.path())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    chmod("a+rX", ".");
+    chmod("a-w", "dist");
+    let root = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
+    let mut cmd = if root.trim() == "0" {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin);
+        c
+    } else {
+        Command::new(&bin)
+    };
+    let out = cmd
+        .args(NEXT)
+        .current_dir(wd.path())
+        .env_remove("NEWSCORPUS_FAULT_AT")
+        .env_remove("NEWSCORPUS_FAULT_MATCH")
+        .output()
+        .unwrap();
+    chmod("u+w", "dist");
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("dist/.lock") && err.contains("Permission denied (os error 13)"),
+        "{err}"
+    );
+    assert_intact(&wd.path().join("dist"), &before, &before, "read-only dist");
+}
