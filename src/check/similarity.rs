@@ -54,64 +54,184 @@ fn word_hash(w: &str) -> Option<u64> {
     Some(h)
 }
 
-/// The [`word_hash`] of every word of `body`, in order. An ASCII body (most
-/// are) is read in one pass over its bytes, with no word split out: this is
-/// the near-duplicate sketch's whole cost per article.
-fn for_each_word_hash(body: &str, mut f: impl FnMut(u64)) {
-    if !body.is_ascii() {
-        body.split_whitespace().filter_map(word_hash).for_each(f);
-        return;
+/// Bytes of an ASCII body scanned at a time.
+const BLOCK: usize = 4096;
+/// The words carried over from one block to the next (a shingle can start
+/// in the block before).
+const CARRY: usize = SHINGLE_WORDS - 1;
+/// Room for the words carried in and the words a block can end: each takes
+/// a byte and the space after it, `(BLOCK + 1) / 2` at most; plus the word
+/// the body ends with and the slot written ahead.
+const SLOTS: usize = CARRY + BLOCK / 2 + 3;
+
+/// Where the word scan of an ASCII body stands between two blocks.
+struct Scan {
+    /// The hash so far of the word being read.
+    h: u64,
+    /// `h` as it stood after the word's last letter or digit.
+    at_last_alnum: u64,
+    /// Whether the word being read has had a letter or digit.
+    started: bool,
+}
+
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+
+/// What the word scan needs to know of an ASCII byte. `split_whitespace`
+/// splits ASCII at these six bytes (U+000B included).
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            t[b] = SPACE;
+        } else if c.is_ascii_alphanumeric() {
+            t[b] = ALNUM;
+        }
+        b += 1;
     }
-    // The hash runs from a word's first letter or digit; the bytes after
-    // its last one are hashed on, and undone by keeping the hash as it
-    // stood after that last letter or digit.
-    let (mut h, mut at_last_alnum, mut started) = (FNV_OFFSET, FNV_OFFSET, false);
-    for &b in body.as_bytes() {
-        // `split_whitespace` splits ASCII at these six (U+000B included).
-        if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
-            if started {
-                f(at_last_alnum);
+    t
+};
+
+impl Scan {
+    fn new() -> Scan {
+        Scan {
+            h: FNV_OFFSET,
+            at_last_alnum: FNV_OFFSET,
+            started: false,
+        }
+    }
+
+    /// Writes the [`word_hash`] of each word that ends in `bytes` (ASCII)
+    /// to `slots`, in order; returns how many. No branch depends on the
+    /// bytes: a word's end is a mispredicted jump in every other way of
+    /// writing it, and those jumps were half of the sketch's cost.
+    fn block(&mut self, bytes: &[u8], slots: &mut [u64]) -> usize {
+        // The hash runs from a word's first letter or digit; the bytes after
+        // its last one are hashed on, and undone by keeping the hash as it
+        // stood after that last letter or digit.
+        let Scan {
+            mut h,
+            mut at_last_alnum,
+            mut started,
+        } = *self;
+        let mut n = 0;
+        for &b in bytes {
+            let class = ASCII_CLASS[usize::from(b)];
+            let (space, alnum) = (class & SPACE != 0, class & ALNUM != 0);
+            // Written always, kept (by moving on) only at the end of a word.
+            slots[n] = at_last_alnum;
+            n += usize::from(space & started);
+            let next = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+            let hashing = (started | alnum) & !space;
+            h = if space {
+                FNV_OFFSET
+            } else if hashing {
+                next
+            } else {
+                h
+            };
+            if alnum {
+                at_last_alnum = next;
             }
-            (h, started) = (FNV_OFFSET, false);
-            continue;
+            started = hashing;
         }
-        let alnum = b.is_ascii_alphanumeric();
-        if !started && !alnum {
-            continue;
-        }
-        started = true;
-        h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
-        if alnum {
-            at_last_alnum = h;
-        }
+        *self = Scan {
+            h,
+            at_last_alnum,
+            started,
+        };
+        n
     }
-    if started {
-        f(at_last_alnum);
+
+    /// The last word's hash, if the text ended inside one.
+    fn end(&self) -> Option<u64> {
+        self.started.then_some(self.at_last_alnum)
     }
 }
 
-fn shingle_of(w: &[u64; SHINGLE_WORDS], next: usize) -> u64 {
-    (0..SHINGLE_WORDS).fold(0x51_7cc1_b727_220a_u64, |acc, k| {
-        mix(acc.rotate_left(5) ^ w[(next + k) % SHINGLE_WORDS])
-    })
+/// The hash of five consecutive word hashes, oldest first.
+fn shingle_of(w: &[u64]) -> u64 {
+    w[..SHINGLE_WORDS]
+        .iter()
+        .fold(0x51_7cc1_b727_220a_u64, |acc, &h| {
+            mix(acc.rotate_left(5) ^ h)
+        })
+}
+
+/// Hashes shingles from word hashes that arrive a block at a time.
+struct Shingler<F> {
+    /// `CARRY` slots for the last words of earlier blocks, then the block's.
+    words: [u64; SLOTS],
+    /// How many of the `CARRY` slots hold words.
+    carried: usize,
+    seen: usize,
+    f: F,
+}
+
+impl<F: FnMut(u64)> Shingler<F> {
+    /// Takes the `n` words written at `words[CARRY..]`. Each shingle is a
+    /// chain of five dependent multiplications; hashed from a list, the
+    /// chains of neighbouring shingles run side by side in the CPU.
+    fn take(&mut self, n: usize) {
+        let all = &self.words[CARRY - self.carried..CARRY + n];
+        if all.len() >= SHINGLE_WORDS {
+            all.windows(SHINGLE_WORDS)
+                .for_each(|w| (self.f)(shingle_of(w)));
+        }
+        let keep = all.len().min(CARRY);
+        self.words
+            .copy_within(CARRY + n - keep..CARRY + n, CARRY - keep);
+        self.carried = keep;
+        self.seen += n;
+    }
+
+    /// A text of fewer than five words gives its words instead.
+    fn finish(mut self) {
+        if self.seen < SHINGLE_WORDS {
+            let words = self.words;
+            words[CARRY - self.carried..CARRY]
+                .iter()
+                .copied()
+                .for_each(&mut self.f);
+        }
+    }
 }
 
 /// The hash of each of the body's word 5-shingles in text order, repeats
 /// included (of each word, if it has fewer than five), with no list of
-/// words in between.
-fn for_each_shingle(body: &str, mut f: impl FnMut(u64)) {
-    // The last five word hashes; `next` is where the oldest one sits.
-    let (mut window, mut seen) = ([0u64; SHINGLE_WORDS], 0usize);
-    for_each_word_hash(body, |h| {
-        window[seen % SHINGLE_WORDS] = h;
-        seen += 1;
-        if seen >= SHINGLE_WORDS {
-            f(shingle_of(&window, seen % SHINGLE_WORDS));
+/// the body's words in between: memory is a fixed 16 KiB on the stack.
+fn for_each_shingle(body: &str, f: impl FnMut(u64)) {
+    let mut out = Shingler {
+        words: [0; SLOTS],
+        carried: 0,
+        seen: 0,
+        f,
+    };
+    if body.is_ascii() {
+        let mut scan = Scan::new();
+        for block in body.as_bytes().chunks(BLOCK) {
+            let n = scan.block(block, &mut out.words[CARRY..]);
+            out.take(n);
         }
-    });
-    if seen < SHINGLE_WORDS {
-        window[..seen].iter().copied().for_each(f);
+        if let Some(last) = scan.end() {
+            out.words[CARRY] = last;
+            out.take(1);
+        }
+    } else {
+        let mut n = 0;
+        for h in body.split_whitespace().filter_map(word_hash) {
+            out.words[CARRY + n] = h;
+            n += 1;
+            if n == BLOCK / 2 {
+                out.take(n);
+                n = 0;
+            }
+        }
+        out.take(n);
     }
+    out.finish();
 }
 
 /// Sorted, distinct hashes of the body's word 5-shingles (of its words, if
@@ -289,6 +409,24 @@ mod tests {
         ] {
             assert_eq!(shingles(body), shingles_by_words(body), "{body:?}");
         }
+    }
+
+    #[test]
+    fn words_across_the_scan_blocks_are_the_word_by_word_ones() {
+        // Bodies several blocks long, with a word cut by each block
+        // boundary at every offset; and a non-ASCII one of more words than
+        // one block's list holds.
+        let long = TEXT.repeat(3 * BLOCK / TEXT.len() + 1);
+        for lead in 0..12 {
+            let body = format!("{}-{} {long}", "x".repeat(lead), "Y".repeat(lead));
+            assert_eq!(shingles(&body), shingles_by_words(&body), "lead {lead}");
+        }
+        let words: Vec<String> = (0..BLOCK * 2).map(|i| format!("é{}", i % 7)).collect();
+        let accented = words.join(" ");
+        assert_eq!(shingles(&accented), shingles_by_words(&accented));
+        // Few words, split over two blocks by a long run of spaces.
+        let sparse = format!("one two {}three", " ".repeat(BLOCK));
+        assert_eq!(shingles(&sparse), shingles_by_words(&sparse));
     }
 
     #[test]

@@ -161,6 +161,9 @@ pub fn load_entries(
         diagnostics.extend(across.diagnostics);
         duplicates = drop_duplicates(&mut store, &fingerprints, &across.dropped, &names);
     }
+    // The cache's index is written from a list as long as the corpus: not
+    // while the fingerprints are still held as well.
+    drop(fingerprints);
     store.finish()?;
     if let Some(c) = cache {
         c.finish();

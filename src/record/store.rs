@@ -80,7 +80,7 @@ impl Store {
 
     /// Ends writing and puts the records in release order (published, nulls
     /// last; then id). Indices handed out by `push` refer to insertion order
-    /// and must be resolved with `get_inserted` before this call.
+    /// and must be resolved (e.g. with `inserted_body`) before this call.
     pub fn finish(&mut self) -> Result<()> {
         if let Some(mut w) = self.writer.take() {
             w.flush().map_err(|e| Error::io(SPILL, e))?;
@@ -89,7 +89,8 @@ impl Store {
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<()> {
+    /// Makes every record pushed so far readable by [`Store::inserted_body`].
+    pub fn flush(&mut self) -> Result<()> {
         if let Some(w) = self.writer.as_mut() {
             w.flush().map_err(|e| Error::io(SPILL, e))?;
         }
@@ -121,12 +122,17 @@ impl Store {
         serde_json::from_slice(&self.raw(i)?).map_err(crate::error::json(SPILL))
     }
 
-    /// Reads a record by insertion index while still writing (for checks
-    /// that compare two records' bodies).
-    pub fn get_inserted(&mut self, i: usize) -> Result<Article> {
-        self.flush()?;
-        let key = self.keys[i];
-        serde_json::from_slice(&self.read(&key)?).map_err(crate::error::json(SPILL))
+    /// The body of a record by insertion index, before `finish` and after
+    /// `flush` (for checks that compare two records' bodies, from any
+    /// thread).
+    pub fn inserted_body(&self, i: usize) -> Result<String> {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            body: String,
+        }
+        let raw = self.read(&self.keys[i])?;
+        let record: Body = serde_json::from_slice(&raw).map_err(crate::error::json(SPILL))?;
+        Ok(record.body)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Result<Article>> + '_ {
