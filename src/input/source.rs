@@ -130,9 +130,14 @@ pub fn canonicalize(decoded: &str) -> (String, usize) {
     } else {
         decoded.into()
     };
-    let nfc: std::borrow::Cow<str> = match is_nfc_quick(unified.chars()) {
-        IsNormalized::Yes => unified,
-        _ => unified.nfc().collect::<String>().into(),
+    // ASCII text is in NFC already, and checking that is a fast byte scan.
+    let nfc: std::borrow::Cow<str> = if unified.is_ascii() {
+        unified
+    } else {
+        match is_nfc_quick(unified.chars()) {
+            IsNormalized::Yes => unified,
+            _ => unified.nfc().collect::<String>().into(),
+        }
     };
     let lines: Vec<&str> = nfc.split('\n').map(|l| l.trim_end()).collect();
     let first = lines.iter().position(|l| !l.is_empty());
