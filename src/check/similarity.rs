@@ -105,8 +105,9 @@ impl Scan {
 
     /// Writes the [`word_hash`] of each word that ends in `bytes` (ASCII)
     /// to `slots`, in order; returns how many. No branch depends on the
-    /// bytes: a word's end is a mispredicted jump in every other way of
-    /// writing it, and those jumps were half of the sketch's cost.
+    /// bytes: written with one, a word's end is a mispredicted jump about
+    /// every six bytes (this and the shingle list below took the sketch
+    /// from 23 to 19 µs an article).
     fn block(&mut self, bytes: &[u8], slots: &mut [u64]) -> usize {
         // The hash runs from a word's first letter or digit; the bytes after
         // its last one are hashed on, and undone by keeping the hash as it
@@ -200,8 +201,9 @@ impl<F: FnMut(u64)> Shingler<F> {
 }
 
 /// The hash of each of the body's word 5-shingles in text order, repeats
-/// included (of each word, if it has fewer than five), with no list of
-/// the body's words in between: memory is a fixed 16 KiB on the stack.
+/// included (of each word, if it has fewer than five). Words are listed a
+/// block at a time in a 16 KiB array on the stack: a huge body needs no
+/// more memory than a short one.
 fn for_each_shingle(body: &str, f: impl FnMut(u64)) {
     let mut out = Shingler {
         words: [0; SLOTS],
