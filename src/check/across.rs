@@ -465,21 +465,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn check_across_reports_id_collisions() {
-        // Two different sources whose digests share the first 64 bits: cannot
-        // be planted with real files, so the fingerprints are made up.
-        let fps = [fp(1, 0xabab, 0), fp(2, 0xabab, 1)];
+    /// The findings across `fps`, whose files are `names`, under the default limits.
+    fn findings(fps: &[Fingerprint], names: &[&'static str]) -> Vec<Diagnostic> {
         let mut store = Store::new().unwrap();
-        let names = ["b.txt", "a.txt"];
-        let out = across(
-            &fps,
+        across(
+            fps,
             &|i| Cow::Borrowed(names[i as usize]),
             &mut store,
             &Limits::default(),
         )
         .unwrap()
-        .diagnostics;
+        .diagnostics
+    }
+
+    #[test]
+    fn check_across_reports_id_collisions() {
+        // Two different sources whose digests share the first 64 bits: cannot
+        // be planted with real files, so the fingerprints are made up.
+        let fps = [fp(1, 0xabab, 0), fp(2, 0xabab, 1)];
+        let out = findings(&fps, &["b.txt", "a.txt"]);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].rule, Rule::IdCollision);
         assert_eq!(out[0].file, "b.txt", "reported on the later file");
@@ -493,16 +497,7 @@ mod tests {
         let top = 5u128 << 64;
         let mut fps = [fp(top | 2, 1, 0), fp(top | 1, 2, 1), fp(top | 2, 3, 2)];
         fps[1].text = 7;
-        let mut store = Store::new().unwrap();
-        let names = ["c.txt", "b.txt", "a.txt"];
-        let out = across(
-            &fps,
-            &|i| Cow::Borrowed(names[i as usize]),
-            &mut store,
-            &Limits::default(),
-        )
-        .unwrap()
-        .diagnostics;
+        let out = findings(&fps, &["c.txt", "b.txt", "a.txt"]);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].rule, Rule::DuplicateSource);
         assert_eq!(out[0].file, "c.txt", "reported on the later file");
