@@ -48,7 +48,7 @@ pub fn article(
             .help("nothing to do; editors can be told to save UTF-8 without BOM"),
         );
     }
-    for (idx, line) in source.text.split('\n').enumerate() {
+    for (idx, line) in crate::input::source::lines(&source.text).enumerate() {
         // Printable ASCII can break none of the character rules.
         if line
             .bytes()

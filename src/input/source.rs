@@ -72,7 +72,7 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
             .help("re-save the file as UTF-8; a lone byte such as 0xE9 usually means Latin-1 (`iconv -f LATIN1 -t UTF-8`)")));
         }
     };
-    if let Some(offset) = decoded.bytes().position(|b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, decoded.as_bytes()) {
         let line = 1 + decoded.as_bytes()[..offset]
             .iter()
             .filter(|&&b| b == b'\n')
@@ -113,6 +113,45 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
     })
 }
 
+/// The pieces of `text` between its `\n`s: what `text.split('\n')` gives
+/// (a last, empty piece after a final `\n` included), found by the memchr
+/// crate's vector search. Std's search for one character is about three
+/// times slower on article text (measured 1.7 against 0.55 µs a 3.6 KB
+/// article), and every stage splits each article into lines.
+pub fn lines(text: &str) -> Lines<'_> {
+    Lines {
+        text,
+        newlines: memchr::memchr_iter(b'\n', text.as_bytes()),
+        start: Some(0),
+    }
+}
+
+/// See [`lines`].
+pub struct Lines<'a> {
+    text: &'a str,
+    newlines: memchr::Memchr<'a>,
+    /// Where the next piece starts; `None` once the last one is out.
+    start: Option<usize>,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.start?;
+        match self.newlines.next() {
+            Some(end) => {
+                self.start = Some(end + 1);
+                Some(&self.text[start..end])
+            }
+            None => {
+                self.start = None;
+                Some(&self.text[start..])
+            }
+        }
+    }
+}
+
 fn utf16_bom(bytes: &[u8]) -> Option<&'static str> {
     match bytes {
         [0xFF, 0xFE, ..] => Some("UTF-16LE"),
@@ -139,7 +178,23 @@ pub fn canonicalize(decoded: &str) -> (String, usize) {
             _ => unified.nfc().collect::<String>().into(),
         }
     };
-    let lines: Vec<&str> = nfc.split('\n').map(|l| l.trim_end()).collect();
+    // Most files end no line in white space: then only the blank lines
+    // around the text go, and the text is one copy, not a join of lines.
+    if lines(&nfc).all(|l| l.len() == l.trim_end().len()) {
+        let text = nfc.trim_matches('\n');
+        if text.is_empty() {
+            return (String::new(), 0);
+        }
+        let first = nfc.len() - nfc.trim_start_matches('\n').len();
+        return (text.to_string(), first);
+    }
+    trimmed_lines(&nfc)
+}
+
+/// The text with every line's trailing white space trimmed and the blank
+/// lines around it dropped, and how many were dropped before it.
+fn trimmed_lines(nfc: &str) -> (String, usize) {
+    let lines: Vec<&str> = lines(nfc).map(|l| l.trim_end()).collect();
     let first = lines.iter().position(|l| !l.is_empty());
     let Some(first) = first else {
         return (String::new(), 0);
@@ -206,6 +261,21 @@ mod tests {
             "no-break space is kept, not mapped"
         );
         assert_ne!(id_of(b"a\n\nb"), id_of(b"a\nb"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_the_pieces_between_newlines(text in "[\na\u{e9}]{0,20}") {
+            let want: Vec<&str> = text.split('\n').collect();
+            proptest::prop_assert_eq!(lines(&text).collect::<Vec<_>>(), want);
+        }
+
+        /// The shortcut for text whose lines end in no white space gives
+        /// what trimming every line gives.
+        #[test]
+        fn canonical_text_is_the_trimmed_lines(text in "[ \t\na\u{a0}\u{3000}]{0,40}") {
+            proptest::prop_assert_eq!(canonicalize(&text), trimmed_lines(&text));
+        }
     }
 
     #[test]

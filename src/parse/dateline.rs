@@ -119,7 +119,7 @@ fn time_pattern(name: &str) -> String {
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     // ` date 2021-12-11 Russia is not planning ...`: a scraper's own prefix;
     // the article (or another date line) follows on the same line.
-    Regex::new(r"^date\s+(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:\s+(?P<rest>.*))?$").unwrap()
+    super::patterns::regex(r"^date\s+(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:\s+(?P<rest>.*))?$")
 });
 
 static LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -147,44 +147,49 @@ static LINE: LazyLock<Regex> = LazyLock::new(|| {
         (?:\s+(?i:listen|watch))?
         \s*\.?\s*$"
     );
-    Regex::new(&pattern).unwrap()
+    super::patterns::regex(&pattern)
 });
 
 /// `..., Updated 10:30 GMT, 11 December 2021` or `| Updated 2 days ago` after a
 /// publication date: the update clause is split off and read on its own.
 static UPDATE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<head>.+?)\s*(?:[|,;·•/–—-]\s*)?(?P<tail>(?i:last\s+updated|updated|last\s+modified|modified)\b.*)$")
-        .unwrap()
+    super::patterns::regex(
+        r"^(?P<head>.+?)\s*(?:[|,;·•/–—-]\s*)?(?P<tail>(?i:last\s+updated|updated|last\s+modified|modified)\b.*)$",
+    )
 });
 
 const MAX_DATELINE_LEN: usize = 200;
 
 /// The separators of a meta row.
 static SEGMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*[·•|]\s*|\s+[/–—-]\s+").unwrap());
+    LazyLock::new(|| super::patterns::regex(r"\s*[·•|]\s*|\s+[/–—-]\s+"));
 /// `Written by Jane Doe on ` / `on ` before a date.
 static BYLINE_ON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?i:written\s+by|by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}\s+)?(?i:on)\s+").unwrap()
+    super::patterns::regex(
+        r"^(?:(?i:written\s+by|by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}\s+)?(?i:on)\s+",
+    )
 });
 /// A relative time beside the date (`Posted 21h ago21 hours agoFri 2 Dec
 /// 2022`): dropped, never turned into a date of its own.
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d+\s*(?i:h|hrs?|hours?|m|mins?|minutes?|d|days?)\s+ago").unwrap()
+    super::patterns::regex(r"\d+\s*(?i:h|hrs?|hours?|m|mins?|minutes?|d|days?)\s+ago")
 });
 /// A read time before the date (`2 min read Last Updated : Apr 11 2023`):
 /// a part of the row of its own.
 static READ_TIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d+\s*(?i:min|mins|minutes?)\s+(?i:read)\s+").unwrap());
+    LazyLock::new(|| super::patterns::regex(r"^\d+\s*(?i:min|mins|minutes?)\s+(?i:read)\s+"));
 /// A name or a link's text glued to a weekday (`Jane DoeTuesday 7 Mar
 /// 2023`, `Continue reading...Sat, 20 Dec 2025`) or to a month
 /// (`staffDecember 20, 2017`), or an update label glued to the time
 /// before it (`04/07/2020 – 23:30Modified: ...`).
 static GLUED_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([\p{Ll}.…?!])((?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b)|(\d)((?:Last\s+)?(?:Modified|Updated)\b)|(\p{Ll})((?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d)").unwrap()
+    super::patterns::regex(
+        r"([\p{Ll}.…?!])((?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b)|(\d)((?:Last\s+)?(?:Modified|Updated)\b)|(\p{Ll})((?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d)",
+    )
 });
 /// `. Updated`, `, updated`, `. Posted` joining a byline or a first date to the next.
 static UPDATE_JOIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.,]\s+((?i:updated|posted|published)\b)").unwrap());
+    LazyLock::new(|| super::patterns::regex(r"[.,]\s+((?i:updated|posted|published)\b)"));
 
 /// Every date line names a four-digit year: a cheap test that spares most
 /// lines the regexes.
@@ -343,7 +348,7 @@ fn build(c: &Captures) -> Result<DateLine, String> {
         value
     };
     // The time is given either before the date (`10:25 GMT, 11 Dec 2021`) or after it.
-    let (time, timezone) = match (time_of(c, "p")?, time_of(c, "t")?) {
+    let (time, timezone) = match (time_of(c, &PRE_TIME)?, time_of(c, &POST_TIME)?) {
         (Some(t), _) | (None, Some(t)) => (Some(t.0), t.1),
         (None, None) => (None, None),
     };
@@ -359,16 +364,48 @@ fn build(c: &Captures) -> Result<DateLine, String> {
 }
 
 /// A time needs minutes unless it has am/pm (`3pm`); a bare number is not a time.
-fn time_of(c: &Captures, name: &str) -> Result<Option<(NaiveTime, Option<String>)>, String> {
-    let get = |part: &str| c.name(&format!("{name}{part}")).map(|m| m.as_str());
-    let Some(h) = get("h") else { return Ok(None) };
-    let ampm = get("ampm").or(get("ampmb"));
-    if get("mi").is_none() && ampm.is_none() {
+fn time_of(
+    c: &Captures,
+    names: &TimeGroups,
+) -> Result<Option<(NaiveTime, Option<String>)>, String> {
+    let get = |name: &str| c.name(name).map(|m| m.as_str());
+    let Some(h) = get(names.hour) else {
+        return Ok(None);
+    };
+    let ampm = get(names.ampm).or(get(names.ampm_bare));
+    let minute = get(names.minute);
+    if minute.is_none() && ampm.is_none() {
         return Err(format!("`{h}` is not a time of day"));
     }
-    let t = time(h, get("mi").unwrap_or("00"), ampm)?;
-    Ok(Some((t, get("tz").map(normalise_zone))))
+    let t = time(h, minute.unwrap_or("00"), ampm)?;
+    Ok(Some((t, get(names.zone).map(normalise_zone))))
 }
+
+/// The group names [`time_pattern`] gives a time before the date (`p`) and
+/// after it (`t`), written out once rather than formatted for every match.
+struct TimeGroups {
+    hour: &'static str,
+    minute: &'static str,
+    ampm: &'static str,
+    ampm_bare: &'static str,
+    zone: &'static str,
+}
+
+const PRE_TIME: TimeGroups = TimeGroups {
+    hour: "ph",
+    minute: "pmi",
+    ampm: "pampm",
+    ampm_bare: "pampmb",
+    zone: "ptz",
+};
+
+const POST_TIME: TimeGroups = TimeGroups {
+    hour: "th",
+    minute: "tmi",
+    ampm: "tampm",
+    ampm_bare: "tampmb",
+    zone: "ttz",
+};
 
 fn numeric(a: &str, b: &str, y: &str) -> Result<(DateValue, Option<DateOrder>), String> {
     let (Ok(a), Ok(b), Ok(year)) = (a.parse::<u32>(), b.parse::<u32>(), y.parse::<i32>()) else {
@@ -476,4 +513,31 @@ fn normalise_zone(tz: &str) -> String {
         _ => (&digits[..2], &digits[2..4]),
     };
     format!("{sign}{h:0>2}:{m}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_groups_are_the_patterns_own() {
+        let names: Vec<&str> = LINE.capture_names().flatten().collect();
+        for groups in [&PRE_TIME, &POST_TIME] {
+            for name in [
+                groups.hour,
+                groups.minute,
+                groups.ampm,
+                groups.ampm_bare,
+                groups.zone,
+            ] {
+                assert!(names.contains(&name), "{name} is no group of the date line");
+            }
+        }
+        let line = |l: &str| match_line(l).and_then(|d| d.into_iter().next()?.ok());
+        let before = line("10:25 GMT, 11 December 2021").unwrap();
+        assert_eq!(before.time, NaiveTime::from_hms_opt(10, 25, 0));
+        assert_eq!(before.timezone.as_deref(), Some("GMT"));
+        let after = line("Posted: 23 Nov 2021 3pm").unwrap();
+        assert_eq!(after.time, NaiveTime::from_hms_opt(15, 0, 0));
+    }
 }

@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod language;
 pub mod page;
 pub mod paragraphs;
+mod patterns;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Rule};
@@ -18,6 +19,7 @@ use crate::input::source::Source;
 use chrono::{NaiveDate, NaiveTime};
 use dateline::{DateLine, DateOrder, DateValue, Label};
 pub use frontmatter::FrontMatter;
+use patterns::regex;
 use regex::Regex;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -112,22 +114,21 @@ struct Candidate {
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    regex(
         r"^(?:(?i:by|written by|reporting by|words by)\s+\p{Lu}[\p{L}.'’-]*(?:(?:\s+|\s*,\s*|\s+(?i:and)\s+|\s*&\s*)\p{Lu}[\p{L}.'’-]*){0,7}(?:\s*(?:[,|–—-]|(?i:for|in))\s*[\p{L}0-9 .&'’-]{1,40})?|(?i:author|authors|reporter|written by)\s*:\s*[\p{L} .,&'’-]{2,80})$",
     )
-    .unwrap()
 });
 
 /// A time of day and nothing else: `05:46 AM ET`, `2:00 PM`, `18:05 GMT`.
-static TIME_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?i:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$").unwrap()
-});
+static TIME_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?i:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$"));
 
 /// A place-style byline (`Andrew Roth in Moscow`), taken only after the
 /// headline: before it, a title-case headline could have this shape.
 static PLACE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2}(?:\s+and\s+\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2})?\s+in\s+\p{Lu}[\p{L} -]{1,30}$")
-        .unwrap()
+    regex(
+        r"^\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2}(?:\s+and\s+\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2})?\s+in\s+\p{Lu}[\p{L} -]{1,30}$",
+    )
 });
 
 /// Date lines and bylines are recognised among the first this many lines of
@@ -141,7 +142,7 @@ const HEADER_WINDOW: usize = 8;
 const DUMP_DATE_REACH: usize = 5;
 
 pub fn parse(source: &Source, options: &Options) -> Parsed {
-    let lines: Vec<&str> = source.text.split('\n').collect();
+    let lines: Vec<&str> = crate::input::source::lines(&source.text).collect();
     let (front_matter, body_start, mut diagnostics) = frontmatter::extract(source, &lines);
     let mut p = Parser {
         source,
@@ -201,7 +202,7 @@ pub fn parse(source: &Source, options: &Options) -> Parsed {
         published,
         title,
         title_line,
-        paragraphs: paragraphs::build(&p.body),
+        paragraphs: paragraphs::build(p.body),
         dropped: p.dropped,
         entities: p.entities,
         diagnostics,
@@ -695,8 +696,7 @@ fn headline_variant(title: &str, line: &str) -> bool {
 /// LIVE: ...`, `Home>News>Title`): the headline is what follows it.
 fn strip_breadcrumb(title: &str) -> &str {
     static TRAIL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?i:home)(?:\s*[/>›»]\s*[\p{L}&'’ -]{1,30}){0,4}\s*[/>›»]\s*(?P<title>\S.*)$")
-            .unwrap()
+        regex(r"^(?i:home)(?:\s*[/>›»]\s*[\p{L}&'’ -]{1,30}){0,4}\s*[/>›»]\s*(?P<title>\S.*)$")
     });
     match TRAIL.captures(title).and_then(|c| c.name("title")) {
         Some(t) if text::word_count(t.as_str()) >= 3 => t.as_str(),
@@ -707,8 +707,7 @@ fn strip_breadcrumb(title: &str) -> &str {
 fn headline_shaped(line: &str) -> bool {
     // `13 years ago` under a date is furniture; so is a picture's caption.
     static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\d+\s+(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\s+ago$")
-            .unwrap()
+        regex(r"(?i)^\d+\s+(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\s+ago$")
     });
     let words = text::word_count(line);
     let trimmed = line.trim_end_matches(['"', '\'', '”', '’', ')']);

@@ -38,66 +38,68 @@ const HEADER_AFTER_START: usize = 3;
 const MIN_CHROME_LINES: usize = 4;
 
 static BULLET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[*•·▪►+-](?:\s|$)|\d{1,2}\.\s)").unwrap());
-static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:https?://|www\.)\S+$").unwrap());
-static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"[.!][”"’')]*$"#).unwrap());
+    LazyLock::new(|| super::patterns::regex(r"^(?:[*•·▪►+-](?:\s|$)|\d{1,2}\.\s)"));
+static URL: LazyLock<Regex> = LazyLock::new(|| super::patterns::regex(r"^(?:https?://|www\.)\S+$"));
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| super::patterns::regex(r#"[.!][”"’')]*$"#));
 static SENTENCE_BREAK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*\s+[\p{Lu}“"‘']"#).unwrap());
+    LazyLock::new(|| super::patterns::regex(r#"[.!?][”"’')]*\s+[\p{Lu}“"‘']"#));
 static SENTENCE_END_ANY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*$"#).unwrap());
+    LazyLock::new(|| super::patterns::regex(r#"[.!?][”"’')]*$"#));
 static ANY_SENTENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"[.!?][”"’')]*(?:\s|$)"#).unwrap());
+    LazyLock::new(|| super::patterns::regex(r#"[.!?][”"’')]*(?:\s|$)"#));
 /// A date written in words or numbers, or a relative time: header
 /// furniture, never a headline.
 static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     let month = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?";
-    Regex::new(&format!(
+    super::patterns::regex(&format!(
         r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\s+{month}\s+\d{{4}}|\b{month}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b\d+\s*(?:min|mins|minutes|h|hours?|days?)\s+ago\b|\bago$"
     ))
-    .unwrap()
 });
 static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:by\s+\S|published\b|updated\b|posted\b|last updated\b|written by\b)").unwrap()
+    super::patterns::regex(
+        r"^(?i:by\s+\S|published\b|updated\b|posted\b|last updated\b|written by\b)",
+    )
 });
 /// A picture's caption or credit.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|[—–-]\s*(?:picture|photo|image)\s+by\s|\s[—–-]\s*(?:copyright\b|©)|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|,\s(?:far\s)?(?:left|right|centre|center),\s|\bin this (?:\w+\s)?(?:picture|photo|photograph|image|illustration)\b|\(AP Photo|(?-i:^\p{Lu}[\p{Lu}\s'’!?,]{2,40}\s*(?:…|\.\.\.)\s+\p{Lu}|[.!?][”’\x22]?\s*\((?:[^()]{1,60}/[^()]{1,60}|\p{Lu}{2,6})\)$)").unwrap()
+    super::patterns::regex(
+        r"(?i)\((?:image|photo|picture)s?\b|\bgetty images\b|\bphoto(?:graph)?s?\s*(?:by|:|/)|[—–-]\s*(?:picture|photo|image)\s+by\s|\s[—–-]\s*(?:copyright\b|©)|^(?:picture|image|photo|credit)s?\s*:|\((?:left|right|centre|center|top|bottom|r|l|c)\)|,\s(?:far\s)?(?:left|right|centre|center),\s|\bin this (?:\w+\s)?(?:picture|photo|photograph|image|illustration)\b|\(AP Photo|(?-i:^\p{Lu}[\p{Lu}\s'’!?,]{2,40}\s*(?:…|\.\.\.)\s+\p{Lu}|[.!?][”’\x22]?\s*\((?:[^()]{1,60}/[^()]{1,60}|\p{Lu}{2,6})\)$)",
+    )
 });
 /// Page furniture that can look like a short headline.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:share|view all|add to|increase|decrease|listen|watch|print|email|comments?|follow|subscribe|sign up|log ?in|read more|related|advertisement|close|video|show authors|download pdf|click to|skip to|more)\b|\b(?:follow|editor|reporter|correspondent|columnist)$|\b\d+\s+(?:views|comments|shares|min read|minute read)\b").unwrap()
+    super::patterns::regex(
+        r"(?i)^(?:share|view all|add to|increase|decrease|listen|watch|print|email|comments?|follow|subscribe|sign up|log ?in|read more|related|advertisement|close|video|show authors|download pdf|click to|skip to|more)\b|\b(?:follow|editor|reporter|correspondent|columnist)$|\b\d+\s+(?:views|comments|shares|min read|minute read)\b",
+    )
 });
 /// The label of an embedded video or audio player: the title and
 /// description under it are the player's, not the article's.
 static MEDIA_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:video|watch|watch now|watch video|play video|listen|audio|podcast)\s*:?$")
-        .unwrap()
+    super::patterns::regex(
+        r"^(?i:video|watch|watch now|watch video|play video|listen|audio|podcast)\s*:?$",
+    )
 });
 /// Separators of breadcrumbs, meta rows and glued menus.
-static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[|•»>]|\s/\s|\s\+\s").unwrap());
+static SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| super::patterns::regex(r"[|•»>]|\s/\s|\s\+\s"));
 
-const STOP_WORDS: &[&str] = &[
+const STOP_WORDS: [&str; 26] = [
     "the", "a", "an", "of", "to", "in", "on", "for", "and", "with", "at", "by", "from", "as", "is",
     "are", "after", "over", "says", "said", "its", "his", "her", "their", "into", "about",
 ];
 
-/// The longest word in [`STOP_WORDS`] (tested).
-const STOP_WORD_MAX_LEN: usize = 5;
+const STOP_WORD_KEYS: text::ShortWords<{ STOP_WORDS.len() }> = text::ShortWords::new(STOP_WORDS);
 
 /// A function word (`the`, `of`, `said`, ...): running text is full of them.
 pub fn is_stop_word(w: &str) -> bool {
     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-    // Most words are longer than any function word in the list.
-    if w.len() > STOP_WORD_MAX_LEN {
-        return false;
-    }
-    STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w))
+    STOP_WORD_KEYS.position(w.as_bytes()).is_some()
 }
 
 /// A list item marked with a symbol and holding a few words of text:
 /// what sites print as key points.
 pub fn is_key_point(line: &str) -> bool {
-    static KEY_POINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-*•▪]\s+\S").unwrap());
+    static KEY_POINT: LazyLock<Regex> = LazyLock::new(|| super::patterns::regex(r"^[-*•▪]\s+\S"));
     KEY_POINT.is_match(line) && text::word_count(line) >= 5
 }
 
@@ -164,10 +166,9 @@ pub fn is_byline_like(line: &str) -> bool {
 /// evidence rules of the date-line parser.
 static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
     let month = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
-    Regex::new(&format!(
+    super::patterns::regex(&format!(
         r"(?i)\b(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{month}\s*,?\s+(\d{{4}})|{month}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}))\b"
     ))
-    .unwrap()
 });
 
 /// The first date in words in `line`, when it is a real date.
@@ -467,9 +468,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_stop_word_length_gate_fits_the_list() {
-        let longest = STOP_WORDS.iter().map(|w| w.len()).max();
-        assert_eq!(longest, Some(STOP_WORD_MAX_LEN));
+    fn stop_words_are_read_without_punctuation_or_case() {
         assert!(is_stop_word("About,") && is_stop_word("(their") && !is_stop_word("thereby"));
     }
 

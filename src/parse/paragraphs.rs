@@ -14,7 +14,7 @@ pub struct Line {
 }
 
 static KEEPS_BREAK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[-*•–—>]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s)").unwrap());
+    LazyLock::new(|| super::patterns::regex(r"^(?:[-*•–—>]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s)"));
 
 /// Narrowest width treated as a wrap column: scraped one-paragraph lines are
 /// far longer, and shorter lines are headings or verse.
@@ -22,21 +22,26 @@ const MIN_WRAP: usize = 40;
 const MAX_WRAP: usize = 100;
 
 /// Joins wrapped runs; returns (line on disk of the first line, text).
-pub fn build(lines: &[Line]) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < lines.len() {
-        let end = lines[start..]
-            .iter()
-            .position(|l| l.block != lines[start].block)
-            .map_or(lines.len(), |p| start + p);
-        emit_block(&lines[start..end], &mut out);
-        start = end;
+/// The lines are taken, not copied: their text is the body's.
+pub fn build(lines: Vec<Line>) -> Vec<(usize, String)> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut block: Vec<Line> = Vec::new();
+    for line in lines {
+        if block.last().is_some_and(|l| l.block != line.block) {
+            emit_block(std::mem::take(&mut block), &mut out);
+        }
+        block.push(line);
     }
+    emit_block(block, &mut out);
     out
 }
 
-fn emit_block(block: &[Line], out: &mut Vec<(usize, String)>) {
+fn emit_block(block: Vec<Line>, out: &mut Vec<(usize, String)>) {
+    // One line (a scraped paragraph, most often) wraps nothing.
+    if block.len() < 2 {
+        out.extend(block.into_iter().map(|l| (l.line, l.text)));
+        return;
+    }
     let widths: Vec<usize> = block.iter().map(|l| l.text.chars().count()).collect();
     let width = widths.iter().copied().max().unwrap_or(0);
     let breaks: Vec<bool> = block
@@ -54,20 +59,19 @@ fn emit_block(block: &[Line], out: &mut Vec<(usize, String)>) {
             .filter(|&i| runs_on(i))
             .all(|i| widths[i] * 10 >= width * 6)
         && (0..block.len()).any(runs_on);
-    if !wrapped {
-        out.extend(block.iter().map(|l| (l.line, l.text.clone())));
-        return;
-    }
+    let joins: Vec<bool> = (0..block.len())
+        .map(|i| wrapped && i > 0 && runs_on(i - 1))
+        .collect();
     let mut current: Option<(usize, String)> = None;
-    for (i, l) in block.iter().enumerate() {
+    for (l, join) in block.into_iter().zip(joins) {
         match current.as_mut() {
-            Some((_, text)) if i > 0 && runs_on(i - 1) => {
+            Some((_, text)) if join => {
                 text.push(' ');
                 text.push_str(&l.text);
             }
             _ => {
                 out.extend(current.take());
-                current = Some((l.line, l.text.clone()));
+                current = Some((l.line, l.text));
             }
         }
     }
@@ -94,7 +98,7 @@ mod tests {
         let text = "Moscow is not drawing up plans for aggression against Ukraine,\n\
                     Russian presidential spokesman Dmitri Peskov said at a press\n\
                     conference on Tuesday.";
-        let out = build(&lines(text));
+        let out = build(lines(text));
         assert_eq!(out.len(), 1);
         assert_eq!(
             out[0].1,
@@ -109,7 +113,7 @@ mod tests {
                     - no further NATO expansion to the east of Europe at all\n\
                     - no strike weapons near Russia's borders, now or later on\n\
                     > A quoted line from the statement stays on its own line";
-        let out = build(&lines(text));
+        let out = build(lines(text));
         assert_eq!(out.len(), 4, "{:?}", out);
     }
 
@@ -117,6 +121,6 @@ mod tests {
     fn one_paragraph_per_line_stays_so() {
         let long = "x ".repeat(80);
         let text = format!("{long}\n{long}\nShort closing line.");
-        assert_eq!(build(&lines(&text)).len(), 3);
+        assert_eq!(build(lines(&text)).len(), 3);
     }
 }
