@@ -140,17 +140,6 @@ static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Every rule's pattern in one alternation (each in its own group, so its
-/// flags stay its own): a line matches it when some rule matches, and one
-/// pass of its lazy DFA answers that for a line most rules reject within a
-/// byte or two. Most lines are no chrome and stop here, instead of paying
-/// each gated rule's search (measured on `synth` text: the rules were a
-/// sixth of the parse; a `RegexSet` is no substitute, see [`COMPILED`]).
-static ANY: LazyLock<Regex> = LazyLock::new(|| {
-    let any: Vec<String> = RULES.iter().map(|r| format!("(?:{})", r.pattern)).collect();
-    super::patterns::regex(&any.join("|"))
-});
-
 /// What a line must look like for a rule to have a chance, read off the
 /// rule's pattern once: the bytes a match can start with (when the pattern
 /// is anchored at the start and lists a few possible first characters), or
@@ -266,7 +255,7 @@ static GATES: LazyLock<Vec<Gate>> =
 
 /// The first rule matching the (cleaned) line, if any.
 pub fn match_line(line: &str) -> Option<&'static ChromeRule> {
-    if line.len() > MAX_CHROME_LEN || !ANY.is_match(line) {
+    if line.len() > MAX_CHROME_LEN {
         return None;
     }
     COMPILED
