@@ -75,7 +75,15 @@ pub fn validate(dir: &Path) -> Result<Vec<Diagnostic>> {
     } else {
         Limits::default()
     };
-    let corpus = pipeline::corpus::load_dir(dir, &limits, &[], None, None, &|_, _| {})?;
+    let corpus = pipeline::corpus::load_dir(
+        dir,
+        &limits,
+        &[],
+        None,
+        None,
+        record::store::Keep::Bodies,
+        &|_, _| {},
+    )?;
     Ok(corpus.diagnostics)
 }
 

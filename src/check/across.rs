@@ -285,21 +285,30 @@ pub fn across<'n>(
     store.flush()?;
     let store = &*store;
     // Scored on every thread, a batch at a time (bodies are read back for
-    // it), and kept in candidate order.
+    // it), and kept in candidate order. A body is in many pairs (candidates
+    // come sorted by their first member), so each body of a batch is read
+    // and shingled once.
     for batch in candidates.chunks(1024) {
-        let scored: Vec<crate::error::Result<Option<(usize, usize, f64)>>> = batch
+        let mut members: Vec<u32> = batch.iter().flat_map(|&(x, y)| [x, y]).collect();
+        members.sort_unstable();
+        members.dedup();
+        let sets = members
+            .par_iter()
+            .map(|&x| {
+                let record = fps[kept[x as usize]].record as usize;
+                Ok(similarity::shingles(&store.inserted_body(record)?))
+            })
+            .collect::<crate::error::Result<Vec<Vec<u64>>>>()?;
+        let set = |x: u32| &sets[members.binary_search(&x).expect("a member of the batch")];
+        let scored: Vec<Option<(usize, usize, f64)>> = batch
             .par_iter()
             .map(|&(x, y)| {
-                let (i, j) = (kept[x as usize], kept[y as usize]);
-                let a = similarity::shingles(&store.inserted_body(fps[i].record as usize)?);
-                let b = similarity::shingles(&store.inserted_body(fps[j].record as usize)?);
-                let score = similarity::jaccard(&a, &b);
-                Ok((score >= limits.near_duplicate_threshold).then_some((i, j, score)))
+                let score = similarity::jaccard(set(x), set(y));
+                (score >= limits.near_duplicate_threshold)
+                    .then(|| (kept[x as usize], kept[y as usize], score))
             })
             .collect();
-        for pair in scored {
-            near.extend(pair?);
-        }
+        near.extend(scored.into_iter().flatten());
     }
     if limits.dedup.near == NearPolicy::KeepOne {
         keep_one_near(&near, &keep_order, &mut dropped);

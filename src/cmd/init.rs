@@ -6,6 +6,7 @@
 use super::common::Exit;
 use crate::config::{self, DatasetConfig, Limits};
 use crate::pipeline::corpus;
+use crate::record::store::Keep;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -26,8 +27,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         );
     }
     let limits = Limits::default();
-    let found = corpus::load_dir(&args.dir, &limits, &[], None, None, &|_, _| {})
-        .with_context(|| format!("reading the articles in {}", args.dir.display()))?;
+    let found = corpus::load_dir(
+        &args.dir,
+        &limits,
+        &[],
+        None,
+        None,
+        Keep::Records,
+        &|_, _| {},
+    )
+    .with_context(|| format!("reading the articles in {}", args.dir.display()))?;
     let mut dates = Vec::new();
     for article in found.store.iter() {
         if let Some(p) = article?.published {

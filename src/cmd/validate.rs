@@ -13,6 +13,7 @@ use crate::diagnostic::{self, Severity};
 use crate::dist::against;
 use crate::input::discover::{self, Entry, Shown};
 use crate::pipeline::corpus::{self, Corpus};
+use crate::record::store::Keep;
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -100,6 +101,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         args.cache
             .as_deref()
             .and_then(|d| crate::pipeline::cache::ParseCache::open(d, &limits)),
+        // Only a check against a release reads the records back.
+        if args.against.is_some() {
+            Keep::Records
+        } else {
+            Keep::Bodies
+        },
         &|n| progress.inc(n),
     )?;
     progress.finish();

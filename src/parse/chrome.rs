@@ -149,7 +149,8 @@ static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 /// short line; a breadcrumb's counted Unicode classes cost microseconds).
 struct Gate {
     first: Option<[bool; 256]>,
-    needs: Option<Vec<Vec<u8>>>,
+    /// Built once: `memmem::find` builds its searcher on every call.
+    needs: Option<Vec<memchr::memmem::Finder<'static>>>,
 }
 
 impl Gate {
@@ -162,7 +163,16 @@ impl Gate {
         };
         let first = first_bytes(&hir);
         Gate {
-            needs: if first.is_none() { needs(&hir) } else { None },
+            needs: if first.is_none() {
+                needs(&hir).map(|needs| {
+                    needs
+                        .iter()
+                        .map(|n| memchr::memmem::Finder::new(n).into_owned())
+                        .collect()
+                })
+            } else {
+                None
+            },
             first,
         }
     }
@@ -176,9 +186,7 @@ impl Gate {
                 .is_some_and(|&b| table[usize::from(b)]);
         }
         match &self.needs {
-            Some(needs) => needs
-                .iter()
-                .any(|n| memchr::memmem::find(line.as_bytes(), n).is_some()),
+            Some(needs) => needs.iter().any(|n| n.find(line.as_bytes()).is_some()),
             None => true,
         }
     }

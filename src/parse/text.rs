@@ -20,6 +20,10 @@ pub fn is_droppable_invisible(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}')
 }
 
+/// Built once: `memmem::find` builds its searcher on every call.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 /// Maps odd spaces to ASCII space, drops invisible characters, collapses runs
 /// of spaces and trims. Borrows when the line is already clean (most are).
 pub fn clean_line(line: &str) -> Cow<'_, str> {
@@ -27,7 +31,7 @@ pub fn clean_line(line: &str) -> Cow<'_, str> {
     // searches, not std's byte loops (a tenth of the parse, measured).
     let needs_work = line.starts_with(' ')
         || line.ends_with(' ')
-        || memchr::memmem::find(line.as_bytes(), b"  ").is_some()
+        || DOUBLE_SPACE.find(line.as_bytes()).is_some()
         || if line.is_ascii() {
             // The only odd space in ASCII is a tab, and nothing is invisible.
             memchr::memchr(b'\t', line.as_bytes()).is_some()

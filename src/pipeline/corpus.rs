@@ -18,7 +18,7 @@ use crate::input::source;
 use crate::input::sources::{InputFile, Sources, SourcesDigest};
 use crate::parse::{self, Parsed};
 use crate::record::schema;
-use crate::record::store::Store;
+use crate::record::store::{Keep, Store};
 use crate::record::Article;
 use rayon::prelude::*;
 use std::io::Read;
@@ -37,8 +37,8 @@ pub struct Processed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A record's JSON Lines bytes and its similarity sketch, made in the
-/// parallel stage.
+/// A record's JSON Lines bytes (empty when the store keeps only bodies) and
+/// its similarity sketch, made in the parallel stage.
 type Spilled = (Vec<u8>, Sketch);
 
 pub struct Corpus {
@@ -68,11 +68,12 @@ pub fn load_dir(
     extra: &[InputFile],
     shard: Option<Shard>,
     cache: Option<ParseCache>,
+    keep: Keep,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Corpus> {
     let found = discover::discover(root, limits)?;
     let total = found.articles.len();
-    let mut corpus = load_entries(&found.articles, limits, extra, shard, cache, &|n| {
+    let mut corpus = load_entries(&found.articles, limits, extra, shard, cache, keep, &|n| {
         progress(n, total)
     })?;
     // Findings about the folder itself belong to one shard, the first.
@@ -85,19 +86,23 @@ pub fn load_dir(
 
 /// `cache`, when given, is consulted for files seen before and filled with
 /// the rest (only for whole-corpus runs: a shard parses part of each file
-/// set, and its results are not what a whole run would cache).
+/// set, and its results are not what a whole run would cache). `keep` says
+/// what the returned store holds; the cache holds records, so with one the
+/// store keeps records too.
 pub fn load_entries(
     entries: &[Entry],
     limits: &Limits,
     extra: &[InputFile],
     shard: Option<Shard>,
     cache: Option<ParseCache>,
+    keep: Keep,
     progress: &dyn Fn(usize),
 ) -> Result<Corpus> {
     let mut cache = cache.filter(|_| shard.is_none());
+    let keep = if cache.is_some() { Keep::Records } else { keep };
     // Fail on a broken embedded schema once, up front, not once per file.
     schema::validator()?;
-    let mut store = Store::new()?;
+    let mut store = Store::keeping(keep)?;
     let mut diagnostics = Vec::new();
     let mut fingerprints = Vec::new();
     let mut digest = SourcesDigest::new(extra);
@@ -106,7 +111,7 @@ pub fn load_entries(
         let shared = cache.as_ref();
         let results: Vec<(Processed, Option<Spilled>, Option<Lookup>)> = chunk
             .par_iter()
-            .map(|e| process_file_cached(e, limits, shard, shared))
+            .map(|e| process_file_cached(e, limits, shard, shared, keep))
             .collect();
         for ((n, entry), (p, extra, lookup)) in chunk.iter().enumerate().zip(results) {
             if let (Some(c), Some(lookup)) = (cache.as_mut(), lookup) {
@@ -201,10 +206,13 @@ enum Lookup {
 }
 
 /// A record's spill bytes and sketch, computed in the parallel stage.
-fn spill(p: &Processed) -> Option<Spilled> {
+fn spill(p: &Processed, keep: Keep) -> Option<Spilled> {
     p.article.as_ref().map(|a| {
         timings::time(Stage::Serialize, || {
-            let json = serde_json::to_vec(a).expect("records serialize");
+            let json = match keep {
+                Keep::Records => serde_json::to_vec(a).expect("records serialize"),
+                Keep::Bodies => Vec::new(),
+            };
             (json, similarity::sketch(&a.body))
         })
     })
@@ -218,10 +226,11 @@ fn process_file_cached(
     limits: &Limits,
     shard: Option<Shard>,
     cache: Option<&ParseCache>,
+    keep: Keep,
 ) -> (Processed, Option<Spilled>, Option<Lookup>) {
     let plain = || {
         let p = process_file(entry, limits, shard);
-        let s = spill(&p);
+        let s = spill(&p, keep);
         (p, s, None)
     };
     let Some(cache) = cache else {
@@ -257,7 +266,7 @@ fn process_file_cached(
         }
     }
     let p = process_hashed(&entry.rel, &bytes, input, limits, None);
-    let s = spill(&p);
+    let s = spill(&p, Keep::Records);
     (p, s, Some(Lookup::Miss(key)))
 }
 
@@ -380,5 +389,35 @@ fn process_hashed(
         parsed: Some(parsed),
         article: Some(article),
         diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::synth;
+
+    #[test]
+    fn a_store_of_bodies_finds_what_a_store_of_records_finds() {
+        // `validate` keeps only bodies; a build keeps records. The near
+        // copies are scored from what each store reads back.
+        let dir = tempfile::tempdir().unwrap();
+        let options = synth::Options {
+            count: 300,
+            seed: 5,
+            exact_duplicates: 0.02,
+            near_duplicates: 0.05,
+        };
+        synth::write(dir.path(), &options).unwrap();
+        let limits = Limits::default();
+        let run = |keep| load_dir(dir.path(), &limits, &[], None, None, keep, &|_, _| {}).unwrap();
+        let (records, bodies) = (run(Keep::Records), run(Keep::Bodies));
+        let near = records
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::NearDuplicate)
+            .count();
+        assert!(near >= 5, "the corpus has near copies: {near}");
+        assert_eq!(records.diagnostics, bodies.diagnostics);
     }
 }

@@ -9,6 +9,7 @@ use crate::diagnostic::Rule;
 use crate::error::{Error, Result};
 use crate::input::digest::sha256_hex;
 use crate::input::sources::InputFile;
+use crate::record::store::Keep;
 use std::path::Path;
 
 /// Everything read from a seeds folder.
@@ -42,6 +43,7 @@ pub fn load_shard(
         std::slice::from_ref(&config_input),
         shard,
         cache_dir.and_then(|d| ParseCache::open(d, &config.limits)),
+        Keep::Records,
         progress,
     )?;
     if corpus.files == 0 {

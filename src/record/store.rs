@@ -23,7 +23,18 @@ pub struct Key {
     pub len: u32,
 }
 
+/// What a store keeps of each record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Its JSON Lines bytes: everything a release or a later check reads.
+    Records,
+    /// Only its body, as UTF-8: enough for the near-duplicate scores, which
+    /// is all that `validate` reads back; it saves serialising each record.
+    Bodies,
+}
+
 pub struct Store {
+    keep: Keep,
     writer: Option<BufWriter<Checked<File>>>,
     file: File,
     end: u64,
@@ -32,6 +43,10 @@ pub struct Store {
 
 impl Store {
     pub fn new() -> Result<Self> {
+        Self::keeping(Keep::Records)
+    }
+
+    pub fn keeping(keep: Keep) -> Result<Self> {
         let file = fault::check(Op::Create, Path::new(SPILL))
             .and_then(|()| tempfile::tempfile())
             .map_err(|e| Error::io(format!("{SPILL} in {}", std::env::temp_dir().display()), e))?;
@@ -40,6 +55,7 @@ impl Store {
             Checked::new(file.try_clone().map_err(|e| Error::io(SPILL, e))?, SPILL),
         );
         Ok(Store {
+            keep,
             writer: Some(writer),
             file,
             end: 0,
@@ -47,8 +63,13 @@ impl Store {
         })
     }
 
-    /// Appends a record (its JSON Lines bytes, without the newline); returns its index.
+    /// Appends a record (its JSON Lines bytes, without the newline, which
+    /// a store that keeps only bodies ignores); returns its index.
     pub fn push(&mut self, article: &Article, json: &[u8]) -> Result<usize> {
+        let json = match self.keep {
+            Keep::Records => json,
+            Keep::Bodies => article.body.as_bytes(),
+        };
         let w = self.writer.as_mut().expect("store is open for writing");
         w.write_all(json).map_err(|e| Error::io(SPILL, e))?;
         let key = Key {
@@ -113,8 +134,10 @@ impl Store {
         Ok(buf)
     }
 
-    /// The JSON Lines bytes of the `i`th record (release order after `finish`).
+    /// The JSON Lines bytes of the `i`th record (release order after
+    /// `finish`), from a store that keeps records.
     pub fn raw(&self, i: usize) -> Result<Vec<u8>> {
+        assert_eq!(self.keep, Keep::Records, "this store keeps only bodies");
         self.read(&self.keys[i])
     }
 
@@ -131,6 +154,14 @@ impl Store {
             body: String,
         }
         let raw = self.read(&self.keys[i])?;
+        if self.keep == Keep::Bodies {
+            return String::from_utf8(raw).map_err(|_| {
+                Error::io(
+                    SPILL,
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "a body is not UTF-8"),
+                )
+            });
+        }
         let record: Body = serde_json::from_slice(&raw).map_err(crate::error::json(SPILL))?;
         Ok(record.body)
     }
