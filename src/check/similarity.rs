@@ -152,34 +152,67 @@ impl Scan {
     }
 }
 
-/// The hash of five consecutive word hashes, oldest first.
-fn shingle_of(w: &[u64]) -> u64 {
-    w[..SHINGLE_WORDS]
-        .iter()
-        .fold(0x51_7cc1_b727_220a_u64, |acc, &h| {
-            mix(acc.rotate_left(5) ^ h)
-        })
+/// Where the hash of a shingle (five consecutive word hashes, oldest
+/// first, each mixed in) starts.
+const SHINGLE_SEED: u64 = 0x51_7cc1_b727_220a;
+
+/// The hash of each window of five `words`, into `out` (one shorter than
+/// `words` by four), mixed once more when `MIXED` (as the sketch takes it).
+/// Hashed a word position at a time over all the windows: the lanes are
+/// independent, so the compiler vectorises them where the CPU multiplies
+/// 64-bit numbers in vectors (AVX-512: 8.0 -> 2.3 µs an article, measured
+/// on synthetic articles).
+fn shingles_of<const MIXED: bool>(words: &[u64], out: &mut [u64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512dq") {
+        // SAFETY: the CPU has the features the function is compiled for.
+        unsafe { shingles_of_avx512::<MIXED>(words, out) };
+        return;
+    }
+    shingles_of_portable::<MIXED>(words, out);
 }
 
-/// Hashes shingles from word hashes that arrive a block at a time.
-struct Shingler<F> {
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+fn shingles_of_avx512<const MIXED: bool>(words: &[u64], out: &mut [u64]) {
+    shingles_of_portable::<MIXED>(words, out);
+}
+
+#[inline(always)]
+fn shingles_of_portable<const MIXED: bool>(words: &[u64], out: &mut [u64]) {
+    let n = out.len();
+    out.fill(SHINGLE_SEED);
+    for j in 0..SHINGLE_WORDS {
+        for (acc, &h) in out.iter_mut().zip(&words[j..j + n]) {
+            *acc = mix(acc.rotate_left(5) ^ h);
+        }
+    }
+    if MIXED {
+        out.iter_mut().for_each(|h| *h = mix(*h));
+    }
+}
+
+/// Hashes shingles from word hashes that arrive a block at a time, and
+/// hands them on a block at a time.
+struct Shingler<F, const MIXED: bool> {
     /// `CARRY` slots for the last words of earlier blocks, then the block's.
     words: [u64; SLOTS],
+    /// The shingle hashes of a block.
+    hashes: [u64; SLOTS],
     /// How many of the `CARRY` slots hold words.
     carried: usize,
     seen: usize,
     f: F,
 }
 
-impl<F: FnMut(u64)> Shingler<F> {
-    /// Takes the `n` words written at `words[CARRY..]`. Each shingle is a
-    /// chain of five dependent multiplications; hashed from a list, the
-    /// chains of neighbouring shingles run side by side in the CPU.
+impl<F: FnMut(&[u64]), const MIXED: bool> Shingler<F, MIXED> {
+    /// Takes the `n` words written at `words[CARRY..]`.
     fn take(&mut self, n: usize) {
         let all = &self.words[CARRY - self.carried..CARRY + n];
         if all.len() >= SHINGLE_WORDS {
-            all.windows(SHINGLE_WORDS)
-                .for_each(|w| (self.f)(shingle_of(w)));
+            let hashes = &mut self.hashes[..all.len() + 1 - SHINGLE_WORDS];
+            shingles_of::<MIXED>(all, hashes);
+            (self.f)(hashes);
         }
         let keep = all.len().min(CARRY);
         self.words
@@ -191,22 +224,23 @@ impl<F: FnMut(u64)> Shingler<F> {
     /// A text of fewer than five words gives its words instead.
     fn finish(mut self) {
         if self.seen < SHINGLE_WORDS {
-            let words = self.words;
-            words[CARRY - self.carried..CARRY]
-                .iter()
-                .copied()
-                .for_each(&mut self.f);
+            let words = &mut self.words[CARRY - self.carried..CARRY];
+            if MIXED {
+                words.iter_mut().for_each(|h| *h = mix(*h));
+            }
+            (self.f)(words);
         }
     }
 }
 
-/// The hash of each of the body's word 5-shingles in text order, repeats
-/// included (of each word, if it has fewer than five). Words are listed a
-/// block at a time in a 16 KiB array on the stack: a huge body needs no
-/// more memory than a short one.
-fn for_each_shingle(body: &str, f: impl FnMut(u64)) {
-    let mut out = Shingler {
+/// The hashes of the body's word 5-shingles in text order, repeats
+/// included (of each word, if it has fewer than five), a block at a time,
+/// each mixed once more when `MIXED`. Words are listed a block at a time in
+/// arrays on the stack: a huge body needs no more memory than a short one.
+fn for_each_shingle<const MIXED: bool>(body: &str, f: impl FnMut(&[u64])) {
+    let mut out = Shingler::<_, MIXED> {
         words: [0; SLOTS],
+        hashes: [0; SLOTS],
         carried: 0,
         seen: 0,
         f,
@@ -240,7 +274,7 @@ fn for_each_shingle(body: &str, f: impl FnMut(u64)) {
 /// it has fewer than five).
 pub fn shingles(body: &str) -> Vec<u64> {
     let mut out = Vec::new();
-    for_each_shingle(body, |h| out.push(h));
+    for_each_shingle::<false>(body, |h| out.extend_from_slice(h));
     out.sort_unstable();
     out.dedup();
     out
@@ -252,12 +286,13 @@ pub fn shingles(body: &str) -> Vec<u64> {
 pub fn sketch(body: &str) -> Sketch {
     let mut bins = [u64::MAX; BINS];
     // A bin keeps a minimum, so repeats and order do not matter: no sort.
-    for_each_shingle(body, |h| {
-        let h = mix(h);
-        let bin = (h >> 58) as usize;
-        let v = h & ((1 << 58) - 1);
-        if v < bins[bin] {
-            bins[bin] = v;
+    for_each_shingle::<true>(body, |hashes| {
+        for &h in hashes {
+            let bin = (h >> 58) as usize;
+            let v = h & ((1 << 58) - 1);
+            if v < bins[bin] {
+                bins[bin] = v;
+            }
         }
     });
     if bins.iter().all(|b| *b == u64::MAX) {
@@ -393,6 +428,24 @@ mod tests {
             body in r"([ \t\n\u{b}\u{c}\r]{0,2}[A-Za-z0-9.,'\x22()\x2d\u{1c}]{0,6}){0,40}"
         ) {
             proptest::prop_assert_eq!(shingles(&body), shingles_by_words(&body));
+        }
+
+        #[test]
+        fn the_vector_shingle_hashes_are_the_portable_ones(
+            words in proptest::collection::vec(proptest::num::u64::ANY, 5..40),
+        ) {
+            // Which of the two a run takes depends on the CPU.
+            let n = words.len() - 4;
+            let (mut fast, mut plain) = (vec![0; n], vec![0; n]);
+            shingles_of::<false>(&words, &mut fast);
+            shingles_of_portable::<false>(&words, &mut plain);
+            proptest::prop_assert_eq!(&fast, &plain);
+            shingles_of::<true>(&words, &mut fast);
+            shingles_of_portable::<true>(&words, &mut plain);
+            proptest::prop_assert_eq!(&fast, &plain);
+            let mixed = plain.clone();
+            shingles_of_portable::<false>(&words, &mut plain);
+            proptest::prop_assert_eq!(plain.iter().map(|&h| mix(h)).collect::<Vec<_>>(), mixed);
         }
     }
 

@@ -37,6 +37,25 @@ impl Source {
 /// unusable is returned as a diagnostic naming `path` (and line and byte
 /// offset where there is one); nothing here panics on any input.
 pub fn read(path: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
+    read_inner(path, bytes, None)
+}
+
+/// [`read`], and the SHA-256 of `bytes` as well. Most files are their
+/// canonical text plus a final newline: then one pass over the bytes gives
+/// both digests (SHA-256 hashes a prefix on the way to the whole).
+pub fn read_hashed(path: &str, bytes: &[u8]) -> ([u8; 32], Result<Source, Box<Diagnostic>>) {
+    let mut raw = None;
+    let source = read_inner(path, bytes, Some(&mut raw));
+    (raw.unwrap_or_else(|| Sha256::digest(bytes).into()), source)
+}
+
+/// [`read`]; when `raw` is given and the canonical text is a prefix of
+/// `bytes`, the digest of `bytes` goes there.
+fn read_inner(
+    path: &str,
+    bytes: &[u8],
+    raw: Option<&mut Option<[u8; 32]>>,
+) -> Result<Source, Box<Diagnostic>> {
     if bytes.is_empty() {
         return Err(Box::new(
             Diagnostic::new(path, Rule::EmptyFile, "empty article: the file has 0 bytes")
@@ -102,7 +121,17 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
             .help("delete the file or put the article text in it"),
         ));
     }
-    let digest: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+    let digest: [u8; 32] = match raw {
+        Some(raw) if bytes.starts_with(text.as_bytes()) => {
+            let mut hasher = Sha256::new();
+            hasher.update(text.as_bytes());
+            let digest = hasher.clone().finalize().into();
+            hasher.update(&bytes[text.len()..]);
+            *raw = Some(hasher.finalize().into());
+            digest
+        }
+        _ => Sha256::digest(text.as_bytes()).into(),
+    };
     Ok(Source {
         path: path.to_string(),
         source_sha256: hex(&digest),
@@ -275,6 +304,17 @@ mod tests {
         #[test]
         fn canonical_text_is_the_trimmed_lines(text in "[ \t\na\u{a0}\u{3000}]{0,40}") {
             proptest::prop_assert_eq!(canonicalize(&text), trimmed_lines(&text));
+        }
+
+        #[test]
+        fn one_pass_digests_are_the_two_digests(
+            text in "(\u{feff})?[ \t\r\na\u{e9}]{0,40}",
+        ) {
+            let bytes = text.as_bytes();
+            let (raw, source) = read_hashed("t.txt", bytes);
+            let want: [u8; 32] = Sha256::digest(bytes).into();
+            proptest::prop_assert_eq!(raw, want);
+            proptest::prop_assert_eq!(format!("{source:?}"), format!("{:?}", read("t.txt", bytes)));
         }
     }
 

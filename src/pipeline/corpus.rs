@@ -12,7 +12,7 @@ use crate::check::similarity::{self, Sketch};
 use crate::config::Limits;
 use crate::diagnostic::{self, Diagnostic, Rule};
 use crate::error::Result;
-use crate::input::digest::{prefix128, sha256_hex};
+use crate::input::digest::{hex, prefix128, sha256_hex};
 use crate::input::discover::{self, Entry};
 use crate::input::source;
 use crate::input::sources::{InputFile, Sources, SourcesDigest};
@@ -333,12 +333,14 @@ pub fn process_bytes(rel: &str, bytes: &[u8], limits: &Limits) -> Processed {
 /// and the digest of all the sources), and parses only the files whose id
 /// falls in it.
 fn process_sharded(rel: &str, bytes: &[u8], limits: &Limits, shard: Option<Shard>) -> Processed {
+    // The file's digest and its canonical text's, in one pass where they can.
+    let (digest, source) = timings::time(Stage::Canonicalize, || source::read_hashed(rel, bytes));
     let input = InputFile {
         path: rel.to_string(),
         bytes: bytes.len() as u64,
-        sha256: timings::time(Stage::Read, || sha256_hex(bytes)),
+        sha256: hex(&digest),
     };
-    process_hashed(rel, bytes, input, limits, shard)
+    process_source(rel, input, source, limits, shard)
 }
 
 /// The rest of [`process_sharded`], for bytes already hashed into `input`.
@@ -349,8 +351,20 @@ fn process_hashed(
     limits: &Limits,
     shard: Option<Shard>,
 ) -> Processed {
+    let source = timings::time(Stage::Canonicalize, || source::read(rel, bytes));
+    process_source(rel, input, source, limits, shard)
+}
+
+/// The rest of [`process_hashed`], once the bytes are read as `source`.
+fn process_source(
+    rel: &str,
+    input: InputFile,
+    source: std::result::Result<source::Source, Box<Diagnostic>>,
+    limits: &Limits,
+    shard: Option<Shard>,
+) -> Processed {
     let input = Some(input);
-    let source = match timings::time(Stage::Canonicalize, || source::read(rel, bytes)) {
+    let source = match source {
         Ok(s) => s,
         Err(d) => {
             let mut p = Processed {
