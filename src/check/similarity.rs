@@ -174,8 +174,11 @@ const SHINGLE_SEED: u64 = 0x51_7cc1_b727_220a;
 /// on synthetic articles).
 fn shingles_of<const MIXED: bool>(words: &[u64], out: &mut [u64]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512dq") {
-        // SAFETY: the CPU has the features the function is compiled for.
+    if std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512vl")
+    {
+        // SAFETY: the CPU has every feature the function is compiled for.
         unsafe { shingles_of_avx512::<MIXED>(words, out) };
         return;
     }
