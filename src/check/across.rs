@@ -1,7 +1,7 @@
 //! Corpus rules across articles: exact copies, id collisions, near
 //! duplicates, computed from compact fingerprints.
 
-use super::similarity::{self, Sketch};
+use super::similarity;
 use crate::config::{ExactPolicy, Limits, NearPolicy};
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::record::store::Store;
@@ -21,7 +21,6 @@ pub struct Fingerprint {
     pub published: i32,
     /// Whether the record has a `url` (the policy prefers one that does).
     pub has_url: bool,
-    pub sketch: Sketch,
     /// Index in the store, in insertion order.
     pub record: u32,
     /// Index of the file in the list of names the checks are given (a
@@ -281,7 +280,20 @@ pub fn across<'n>(
     // Near duplicates among distinct bodies: exact copies are reported above.
     let kept: Vec<usize> = (0..fps.len()).filter(|&i| !same_text[i]).collect();
     let mut near = Vec::new();
-    let candidates = similarity::candidates_by(kept.len(), |x, band| fps[kept[x]].sketch[band]);
+    // Sketches are read back from the store a band at a time; `slot`
+    // takes a record to its place among the kept.
+    let mut slot = vec![u32::MAX; store.row_count()];
+    for (x, &i) in kept.iter().enumerate() {
+        slot[fps[i].record as usize] = x as u32;
+    }
+    let candidates = similarity::candidates_by(kept.len(), |band, column| {
+        store.column(band, &mut |row, key| {
+            if let Some(&x) = slot.get(row).filter(|&&x| x != u32::MAX) {
+                column.push((key, x));
+            }
+        })
+    })?;
+    drop(slot);
     store.flush()?;
     let store = &*store;
     // Scored on every thread, a batch at a time (bodies are read back for
@@ -468,15 +480,25 @@ mod tests {
             id,
             published: 0,
             has_url: false,
-            sketch: [record; similarity::BANDS],
             record,
             name: record,
         }
     }
 
+    /// A store with a sketch row for every record the fingerprints name,
+    /// each row its own (no near-duplicate candidates).
+    fn store_for(fps: &[Fingerprint]) -> Store {
+        let mut store = Store::new().unwrap();
+        let records = fps.iter().map(|f| f.record + 1).max().unwrap_or(0);
+        for r in 0..records {
+            store.push_row(&[r; similarity::BANDS]).unwrap();
+        }
+        store
+    }
+
     /// The findings across `fps`, whose files are `names`, under the default limits.
     fn findings(fps: &[Fingerprint], names: &[&'static str]) -> Vec<Diagnostic> {
-        let mut store = Store::new().unwrap();
+        let mut store = store_for(fps);
         across(
             fps,
             &|i| Cow::Borrowed(names[i as usize]),
@@ -523,7 +545,7 @@ mod tests {
     fn keep_one_keeps_the_earliest_then_one_with_a_url_then_the_lowest_id() {
         let names = ["a.txt", "b.txt", "c.txt"];
         let run = |fps: &[Fingerprint]| {
-            let mut store = Store::new().unwrap();
+            let mut store = store_for(fps);
             across(
                 fps,
                 &|i| Cow::Borrowed(names[i as usize]),

@@ -334,17 +334,27 @@ pub fn sketch(body: &str) -> Sketch {
 /// candidates worth an exact comparison. Sorted and distinct.
 #[cfg(test)]
 pub fn candidates(sketches: &[Sketch]) -> Vec<(u32, u32)> {
-    candidates_by(sketches.len(), |i, band| sketches[i][band])
+    let filled = candidates_by(sketches.len(), |band, column| {
+        column.extend((0..sketches.len()).map(|i| (sketches[i][band], i as u32)));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match filled {
+        Ok(pairs) => pairs,
+    }
 }
 
-/// [`candidates`] over `n` items whose band keys `key(item, band)` gives,
-/// so a caller need not copy its sketches into one slice.
-pub fn candidates_by(n: usize, key: impl Fn(usize, usize) -> u32) -> Vec<(u32, u32)> {
+/// [`candidates`] over `n` items, one band at a time: `fill(band,
+/// column)` pushes `(band key, item)` for every item `0..n`, in any order,
+/// so a caller need not hold every sketch at once.
+pub fn candidates_by<E>(
+    n: usize,
+    mut fill: impl FnMut(usize, &mut Vec<(u32, u32)>) -> Result<(), E>,
+) -> Result<Vec<(u32, u32)>, E> {
     let mut pairs = Vec::new();
     let mut column: Vec<(u32, u32)> = Vec::with_capacity(n);
     for band in 0..BANDS {
         column.clear();
-        column.extend((0..n).map(|i| (key(i, band), i as u32)));
+        fill(band, &mut column)?;
         column.sort_unstable();
         for group in column.chunk_by(|a, b| a.0 == b.0) {
             // A huge bucket means a degenerate text (e.g. empty); comparing
@@ -362,7 +372,7 @@ pub fn candidates_by(n: usize, key: impl Fn(usize, usize) -> u32) -> Vec<(u32, u
     }
     pairs.sort_unstable();
     pairs.dedup();
-    pairs
+    Ok(pairs)
 }
 
 /// Exact Jaccard similarity of two sorted, distinct shingle lists.

@@ -140,13 +140,16 @@ pub fn load_entries(
             }
             if let (Some(article), Some((json, sketch))) = (&p.article, extra) {
                 let record = store.push(article, &json)? as u32;
+                // A shard runs no checks across files: no sketches to keep.
+                if shard.is_none() {
+                    store.push_row(&sketch)?;
+                }
                 fingerprints.push(Fingerprint {
                     source: prefix128(&article.source_sha256),
                     text: prefix128(&article.text_sha256),
                     id: article.id.as_u64(),
                     published: article.order().published,
                     has_url: article.url.is_some(),
-                    sketch,
                     record,
                     name: (done + n) as u32,
                 });

@@ -250,13 +250,13 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
             }
             let article: Article = serde_json::from_slice(&line).map_err(json(&path))?;
             let record = store.push(&article, &line)? as u32;
+            store.push_row(&similarity::sketch(&article.body))?;
             fingerprints.push(Fingerprint {
                 source: crate::input::digest::prefix128(&article.source_sha256),
                 text: crate::input::digest::prefix128(&article.text_sha256),
                 id: article.id.as_u64(),
                 published: article.order().published,
                 has_url: article.url.is_some(),
-                sketch: similarity::sketch(&article.body),
                 record,
                 name: names.len() as u32,
             });

@@ -14,6 +14,12 @@ use std::path::Path;
 
 /// How errors name the store's anonymous file.
 const SPILL: &str = "the record spill file (a temporary file)";
+/// How errors name the file of rows kept beside the records.
+const ROWS: &str = "the sketch spill file (a temporary file)";
+
+/// Numbers kept beside each record, a row of them to a record.
+pub const ROW: usize = 16;
+const ROW_BYTES: usize = ROW * 4;
 
 /// Where one record lies in the spill file, and what it sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,6 +40,10 @@ pub enum Keep {
 }
 
 pub struct Store {
+    /// A row of numbers per record (the near-duplicate sketch), in a file
+    /// of its own: 64 bytes an article need not stay in memory while the
+    /// corpus is read. Made at the first row.
+    rows: Option<Rows>,
     keep: Keep,
     writer: Option<BufWriter<Checked<File>>>,
     file: File,
@@ -55,6 +65,7 @@ impl Store {
             Checked::new(file.try_clone().map_err(|e| Error::io(SPILL, e))?, SPILL),
         );
         Ok(Store {
+            rows: None,
             keep,
             writer: Some(writer),
             file,
@@ -82,6 +93,55 @@ impl Store {
         Ok(self.keys.len() - 1)
     }
 
+    /// Appends a row of numbers (rows are numbered in the order they come).
+    pub fn push_row(&mut self, row: &[u32; ROW]) -> Result<()> {
+        if self.rows.is_none() {
+            self.rows = Some(Rows::new()?);
+        }
+        let rows = self.rows.as_mut().expect("made above");
+        let mut bytes = [0u8; ROW_BYTES];
+        for (out, n) in bytes.chunks_exact_mut(4).zip(row) {
+            out.copy_from_slice(&n.to_le_bytes());
+        }
+        rows.writer
+            .write_all(&bytes)
+            .map_err(|e| Error::io(ROWS, e))?;
+        rows.len += 1;
+        Ok(())
+    }
+
+    /// How many rows were pushed.
+    pub fn row_count(&self) -> usize {
+        self.rows.as_ref().map_or(0, |r| r.len)
+    }
+
+    /// Calls `f(row, number)` with column `c` of every row, in row order,
+    /// reading the rows back from their file a block at a time.
+    pub fn column(&mut self, c: usize, f: &mut dyn FnMut(usize, u32)) -> Result<()> {
+        let Some(rows) = self.rows.as_mut() else {
+            return Ok(());
+        };
+        rows.writer.flush().map_err(|e| Error::io(ROWS, e))?;
+        let mut block = vec![0u8; ROW_BYTES * 16_384];
+        let mut row = 0;
+        while row < rows.len {
+            let n = (rows.len - row).min(16_384);
+            let bytes = &mut block[..n * ROW_BYTES];
+            rows.file
+                .read_exact_at(bytes, (row * ROW_BYTES) as u64)
+                .map_err(|e| Error::io(ROWS, e))?;
+            for (k, r) in bytes.chunks_exact(ROW_BYTES).enumerate() {
+                let at = c * 4;
+                f(
+                    row + k,
+                    u32::from_le_bytes(r[at..at + 4].try_into().expect("4 bytes")),
+                );
+            }
+            row += n;
+        }
+        Ok(())
+    }
+
     /// Leaves out the records with these insertion indices (duplicates the
     /// policy dropped); before `finish`, which forgets insertion order.
     pub fn drop_inserted(&mut self, records: &[usize]) {
@@ -103,6 +163,9 @@ impl Store {
     /// last; then id). Indices handed out by `push` refer to insertion order
     /// and must be resolved (e.g. with `inserted_body`) before this call.
     pub fn finish(&mut self) -> Result<()> {
+        // The rows served the checks across records, which are done (and
+        // which read them all, so every write was flushed and checked).
+        self.rows = None;
         if let Some(mut w) = self.writer.take() {
             w.flush().map_err(|e| Error::io(SPILL, e))?;
         }
@@ -168,5 +231,62 @@ impl Store {
 
     pub fn iter(&self) -> impl Iterator<Item = Result<Article>> + '_ {
         (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// The rows' file and its writer.
+struct Rows {
+    writer: BufWriter<Checked<File>>,
+    file: File,
+    len: usize,
+}
+
+impl Rows {
+    fn new() -> Result<Rows> {
+        let file = fault::check(Op::Create, Path::new(ROWS))
+            .and_then(|()| tempfile::tempfile())
+            .map_err(|e| Error::io(format!("{ROWS} in {}", std::env::temp_dir().display()), e))?;
+        let writer = BufWriter::with_capacity(
+            1 << 16,
+            Checked::new(file.try_clone().map_err(|e| Error::io(ROWS, e))?, ROWS),
+        );
+        Ok(Rows {
+            writer,
+            file,
+            len: 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_come_back_a_column_at_a_time_in_order() {
+        let mut store = Store::new().unwrap();
+        assert_eq!(store.row_count(), 0);
+        // More rows than one block of reading holds.
+        let n = 40_000u32;
+        for r in 0..n {
+            store
+                .push_row(&std::array::from_fn(|c| r * 100 + c as u32))
+                .unwrap();
+        }
+        assert_eq!(store.row_count(), n as usize);
+        for c in [0, 7, ROW - 1] {
+            let mut seen = Vec::new();
+            store.column(c, &mut |row, x| seen.push((row, x))).unwrap();
+            let want: Vec<(usize, u32)> =
+                (0..n).map(|r| (r as usize, r * 100 + c as u32)).collect();
+            assert_eq!(seen, want, "column {c}");
+        }
+        // Rows pushed after a read are read too.
+        store.push_row(&[9; ROW]).unwrap();
+        let mut last = None;
+        store
+            .column(3, &mut |row, x| last = Some((row, x)))
+            .unwrap();
+        assert_eq!(last, Some((n as usize, 9)));
     }
 }
