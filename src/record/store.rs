@@ -57,13 +57,7 @@ impl Store {
     }
 
     pub fn keeping(keep: Keep) -> Result<Self> {
-        let file = fault::check(Op::Create, Path::new(SPILL))
-            .and_then(|()| tempfile::tempfile())
-            .map_err(|e| Error::io(format!("{SPILL} in {}", std::env::temp_dir().display()), e))?;
-        let writer = BufWriter::with_capacity(
-            1 << 20,
-            Checked::new(file.try_clone().map_err(|e| Error::io(SPILL, e))?, SPILL),
-        );
+        let (file, writer) = temporary(SPILL, 1 << 20)?;
         Ok(Store {
             rows: None,
             keep,
@@ -234,6 +228,19 @@ impl Store {
     }
 }
 
+/// An anonymous temporary file, through the fault gate, and a buffered
+/// writer of `capacity` bytes to it; errors name it as `name`.
+fn temporary(name: &'static str, capacity: usize) -> Result<(File, BufWriter<Checked<File>>)> {
+    let file = fault::check(Op::Create, Path::new(name))
+        .and_then(|()| tempfile::tempfile())
+        .map_err(|e| Error::io(format!("{name} in {}", std::env::temp_dir().display()), e))?;
+    let writer = BufWriter::with_capacity(
+        capacity,
+        Checked::new(file.try_clone().map_err(|e| Error::io(name, e))?, name),
+    );
+    Ok((file, writer))
+}
+
 /// The rows' file and its writer.
 struct Rows {
     writer: BufWriter<Checked<File>>,
@@ -243,13 +250,7 @@ struct Rows {
 
 impl Rows {
     fn new() -> Result<Rows> {
-        let file = fault::check(Op::Create, Path::new(ROWS))
-            .and_then(|()| tempfile::tempfile())
-            .map_err(|e| Error::io(format!("{ROWS} in {}", std::env::temp_dir().display()), e))?;
-        let writer = BufWriter::with_capacity(
-            1 << 16,
-            Checked::new(file.try_clone().map_err(|e| Error::io(ROWS, e))?, ROWS),
-        );
+        let (file, writer) = temporary(ROWS, 1 << 16)?;
         Ok(Rows {
             writer,
             file,
