@@ -376,20 +376,7 @@ mod tests {
 
     #[test]
     fn the_gates_never_hide_a_match_in_real_text() {
-        fn walk(dir: &std::path::Path, lines: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, lines);
-                } else if let Ok(text) = std::fs::read_to_string(&path) {
-                    lines.extend(text.lines().map(|l| l.trim().to_string()));
-                }
-            }
-        }
-        let mut lines = Vec::new();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        walk(&root.join("tests/fixtures"), &mut lines);
-        walk(&root.join("seeds"), &mut lines);
+        let lines = crate::parse::fixture_lines();
         let mut matched = 0;
         for line in &lines {
             assert_eq!(name(line), ungated(line), "{line:?}");

@@ -850,6 +850,27 @@ fn choose_date(
     })
 }
 
+/// Every line of the fixture articles and the seeds, trimmed: the real text
+/// that the tests of a fast path hold against its slow path.
+#[cfg(test)]
+pub(crate) fn fixture_lines() -> Vec<String> {
+    fn walk(dir: &std::path::Path, lines: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, lines);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                lines.extend(text.lines().map(|l| l.trim().to_string()));
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    walk(&root.join("tests/fixtures"), &mut lines);
+    walk(&root.join("seeds"), &mut lines);
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
