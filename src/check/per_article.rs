@@ -28,6 +28,11 @@ static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{[^{}]*\}\}|\{%[^%]*%\}|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>").unwrap()
 });
 
+/// Compiles this module's pattern now (see [`crate::parse::warm_up`]).
+pub fn warm_up() {
+    LazyLock::force(&MARKUP);
+}
+
 /// Rules that look at one article.
 pub fn article(
     source: &Source,

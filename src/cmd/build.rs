@@ -39,6 +39,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
+    crate::pipeline::corpus::warm_up_in_background();
     if args.timings {
         crate::pipeline::timings::enable();
     }

@@ -44,6 +44,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
+    crate::pipeline::corpus::warm_up_in_background();
     let mut entries: Vec<Entry> = Vec::new();
     let mut diags = Vec::new();
     // Limits come from the first folder's dataset.toml, else the defaults.

@@ -273,6 +273,12 @@ pub fn match_line(line: &str) -> Option<&'static ChromeRule> {
         .map(|i| &RULES[i])
 }
 
+/// Compiles this module's patterns now (see [`crate::parse::warm_up`]).
+pub fn warm_up() {
+    LazyLock::force(&COMPILED);
+    LazyLock::force(&GATES);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

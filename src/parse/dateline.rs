@@ -515,6 +515,19 @@ fn normalise_zone(tz: &str) -> String {
     format!("{sign}{h:0>2}:{m}")
 }
 
+/// Compiles this module's patterns now (see [`crate::parse::warm_up`]).
+pub fn warm_up() {
+    LazyLock::force(&PREFIX);
+    LazyLock::force(&LINE);
+    LazyLock::force(&UPDATE_CLAUSE);
+    LazyLock::force(&SEGMENT);
+    LazyLock::force(&BYLINE_ON);
+    LazyLock::force(&RELATIVE);
+    LazyLock::force(&READ_TIME);
+    LazyLock::force(&GLUED_DAY);
+    LazyLock::force(&UPDATE_JOIN);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

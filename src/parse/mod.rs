@@ -692,29 +692,31 @@ fn headline_variant(title: &str, line: &str) -> bool {
     shared >= 4 && shared * 2 >= line.len()
 }
 
+static TRAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^(?i:home)(?:\s*[/>›»]\s*[\p{L}&'’ -]{1,30}){0,4}\s*[/>›»]\s*(?P<title>\S.*)$")
+});
+
 /// A breadcrumb trail glued before the headline (`Home / India News /
 /// LIVE: ...`, `Home>News>Title`): the headline is what follows it.
 fn strip_breadcrumb(title: &str) -> &str {
-    static TRAIL: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r"^(?i:home)(?:\s*[/>›»]\s*[\p{L}&'’ -]{1,30}){0,4}\s*[/>›»]\s*(?P<title>\S.*)$")
-    });
     match TRAIL.captures(title).and_then(|c| c.name("title")) {
         Some(t) if text::word_count(t.as_str()) >= 3 => t.as_str(),
         _ => title,
     }
 }
 
+static AGO: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)^\d+\s+(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\s+ago$")
+});
+
 fn headline_shaped(line: &str) -> bool {
     // `13 years ago` under a date is furniture; so is a picture's caption.
-    static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r"(?i)^\d+\s+(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\s+ago$")
-    });
     let words = text::word_count(line);
     let trimmed = line.trim_end_matches(['"', '\'', '”', '’', ')']);
     (1..=30).contains(&words)
         && line.chars().count() <= 250
         && !trimmed.ends_with(['.', ',', ';', ':', '…'])
-        && !RELATIVE.is_match(line)
+        && !AGO.is_match(line)
         && !page::is_caption(line)
 }
 
@@ -848,6 +850,21 @@ fn choose_date(
         source: DateSource::Dateline,
         line: best.line,
     })
+}
+
+/// Compiles every pattern of the parser now, rather than when a worker
+/// first needs it. Compiling them takes about a quarter of a second of one
+/// core, and lazily that happens on the first worker while the others wait
+/// for it: a command that parses starts this on a thread of its own while
+/// it lists the input folder, so the two serial steps overlap.
+pub fn warm_up() {
+    chrome::warm_up();
+    dateline::warm_up();
+    page::warm_up();
+    paragraphs::warm_up();
+    for pattern in [&BYLINE, &TIME_ONLY, &PLACE_BYLINE, &TRAIL, &AGO] {
+        LazyLock::force(pattern);
+    }
 }
 
 /// Every line of the fixture articles and the seeds, trimmed: the real text

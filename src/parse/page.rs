@@ -96,10 +96,11 @@ pub fn is_stop_word(w: &str) -> bool {
     STOP_WORD_KEYS.position(w.as_bytes()).is_some()
 }
 
+static KEY_POINT: LazyLock<Regex> = LazyLock::new(|| super::patterns::regex(r"^[-*•▪]\s+\S"));
+
 /// A list item marked with a symbol and holding a few words of text:
 /// what sites print as key points.
 pub fn is_key_point(line: &str) -> bool {
-    static KEY_POINT: LazyLock<Regex> = LazyLock::new(|| super::patterns::regex(r"^[-*•▪]\s+\S"));
     KEY_POINT.is_match(line) && text::word_count(line) >= 5
 }
 
@@ -492,6 +493,25 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
         headline: nb[headline],
         start: nb[text_start],
     })
+}
+
+/// Compiles this module's patterns now (see [`crate::parse::warm_up`]).
+pub fn warm_up() {
+    LazyLock::force(&BULLET);
+    LazyLock::force(&URL);
+    LazyLock::force(&SENTENCE_END);
+    LazyLock::force(&SENTENCE_BREAK);
+    LazyLock::force(&SENTENCE_END_ANY);
+    LazyLock::force(&ANY_SENTENCE);
+    LazyLock::force(&DATE_LIKE);
+    LazyLock::force(&BYLINE_START);
+    LazyLock::force(&CAPTION);
+    LazyLock::force(&FURNITURE);
+    LazyLock::force(&MEDIA_LABEL);
+    LazyLock::force(&SEPARATOR);
+    LazyLock::force(&CAPTION_WORD_SEARCH);
+    LazyLock::force(&WORD_DATE);
+    LazyLock::force(&KEY_POINT);
 }
 
 /// A paragraph of running text, for tests here and in the parser.

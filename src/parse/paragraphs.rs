@@ -78,6 +78,11 @@ fn emit_block(block: Vec<Line>, out: &mut Vec<(usize, String)>) {
     out.extend(current);
 }
 
+/// Compiles this module's pattern now (see [`crate::parse::warm_up`]).
+pub fn warm_up() {
+    LazyLock::force(&KEEPS_BREAK);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

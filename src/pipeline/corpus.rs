@@ -60,6 +60,21 @@ impl Corpus {
     }
 }
 
+/// Compiles the parser's patterns and the schema on a thread of its own (see
+/// [`parse::warm_up`]), to be called before listing the input. Nothing
+/// waits for it: a worker that needs a pattern before the thread has
+/// compiled it waits for that one pattern, as it would without this; a
+/// thread that cannot be started leaves everything lazy.
+pub fn warm_up_in_background() {
+    let _ = std::thread::Builder::new()
+        .name("warm-up".into())
+        .spawn(|| {
+            parse::warm_up();
+            crate::check::per_article::warm_up();
+            let _ = schema::validator();
+        });
+}
+
 /// Discovers and processes every article under `root`; `extra` inputs
 /// (dataset.toml) join the sources digest.
 pub fn load_dir(
