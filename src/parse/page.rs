@@ -112,16 +112,7 @@ fn is_bullet(line: &str) -> bool {
 /// sentences, or long enough to be a paragraph whatever its punctuation.
 /// A lone question is not prose: headlines ask questions too.
 pub fn is_prose(line: &str) -> bool {
-    // Counting stops at 20: every test below needs no more.
-    let (mut words, mut stop) = (0, 0);
-    for w in line
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .take(20)
-    {
-        words += 1;
-        stop += usize::from(is_stop_word(w));
-    }
+    let (words, stop) = first_words(line);
     if words < 10 || is_bullet(line) {
         return false;
     }
@@ -137,6 +128,56 @@ pub fn is_prose(line: &str) -> bool {
     words >= 20 || SENTENCE_END.is_match(line) || (words >= 16 && SENTENCE_BREAK.is_match(line))
 }
 
+const MAX_WORDS: usize = 20;
+
+/// Of a line's first twenty words holding a letter or a digit (every test
+/// of [`is_prose`] needs no more), how many there are and how many are
+/// function words.
+fn first_words(line: &str) -> (usize, usize) {
+    let (mut words, mut stop) = (0, 0);
+    // Byte by byte while the line is ASCII, where white space and letters
+    // are ASCII's (a fifth of the cost of decoding characters); from the
+    // first other byte on, character by character from the start again.
+    let bytes = line.as_bytes();
+    let blank = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let mut i = 0;
+    while words < MAX_WORDS {
+        while i < bytes.len() && blank(bytes[i]) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return (words, stop);
+        }
+        let start = i;
+        while i < bytes.len() && !blank(bytes[i]) {
+            if !bytes[i].is_ascii() {
+                return first_words_of_any(line);
+            }
+            i += 1;
+        }
+        let w = &line[start..i];
+        if w.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            words += 1;
+            stop += usize::from(is_stop_word(w));
+        }
+    }
+    (words, stop)
+}
+
+/// [`first_words`] for any text.
+fn first_words_of_any(line: &str) -> (usize, usize) {
+    let (mut words, mut stop) = (0, 0);
+    for w in line
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(MAX_WORDS)
+    {
+        words += 1;
+        stop += usize::from(is_stop_word(w));
+    }
+    (words, stop)
+}
+
 /// A menu item, a bare link or a one-to-three-word label.
 pub fn is_link_like(line: &str) -> bool {
     is_bullet(line)
@@ -150,11 +191,11 @@ pub fn is_media_label(line: &str) -> bool {
 
 /// Every match of `CAPTION` holds `(`, `…`, `...` or `©`, or one of these
 /// words, ASCII case aside: each alternative of the pattern names one
-/// (`getty images` and `in this illustration` hold `image` and `illu`). A paragraph holding none skips the
-/// pattern, whose unanchored search reads every byte (2 ns a byte against
-/// under 0.5 for this look, BENCHMARKS.md). None of the words' letters has a
-/// case variant outside ASCII under `(?i)` (unlike `k` and `s`), so
-/// lower-casing ASCII alone misses no match.
+/// (`getty images` and `in this illustration` hold `image` and `illu`). A
+/// paragraph holding none skips the pattern, whose unanchored search reads
+/// every byte (2 ns a byte, against under 0.5 for this look; BENCHMARKS.md).
+/// None of the words' letters has a case variant outside ASCII under `(?i)`
+/// (unlike `k` and `s`), so lower-casing ASCII alone misses no match.
 const CAPTION_WORDS: [&str; 10] = [
     "photo",
     "picture",
@@ -846,6 +887,29 @@ mod tests {
         ) {
             let line = format!("{head}{}{tail}", words.join(joiner));
             proptest::prop_assert_eq!(is_caption(&line), CAPTION.is_match(&line), "{:?}", line);
+        }
+    }
+
+    #[test]
+    fn counting_stops_at_twenty_words() {
+        let long = "the minister ".repeat(15);
+        assert_eq!(first_words(&long), (20, 10));
+        assert_eq!(first_words(&format!("é {long}")), (20, 10));
+        assert_eq!(first_words("the minister -- 42"), (3, 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_counted_alike_by_bytes_and_by_characters(
+            words in proptest::collection::vec(proptest::sample::select(&[
+                "The", "the", "of", "said,", "(their", "About.", "minister", "42", "--", "-", "“", "”",
+                "’s", "é", "Kyiv", "said\u{a0}the", "\u{85}", "\u{2003}", "x", "...", "A", "an",
+                "\t", "\r", "\u{b}", "\u{c}", "\u{1c}", "",
+            ][..]), 0..40),
+            joiner in proptest::sample::select(&[" ", "  ", "\t", "\u{a0}", "\n", ""][..]),
+        ) {
+            let line = words.join(joiner);
+            proptest::prop_assert_eq!(first_words(&line), first_words_of_any(&line), "{:?}", line);
         }
     }
 }
