@@ -595,15 +595,19 @@ fn normalise_zone(tz: &str) -> String {
 
 /// Compiles this module's patterns now (see [`crate::parse::warm_up`]).
 pub fn warm_up() {
-    LazyLock::force(&PREFIX);
-    LazyLock::force(&LINE);
-    LazyLock::force(&UPDATE_CLAUSE);
-    LazyLock::force(&SEGMENT);
-    LazyLock::force(&BYLINE_ON);
-    LazyLock::force(&RELATIVE);
-    LazyLock::force(&READ_TIME);
-    LazyLock::force(&GLUED_DAY);
-    LazyLock::force(&UPDATE_JOIN);
+    for pattern in [
+        &PREFIX,
+        &LINE,
+        &UPDATE_CLAUSE,
+        &SEGMENT,
+        &BYLINE_ON,
+        &RELATIVE,
+        &READ_TIME,
+        &GLUED_DAY,
+        &UPDATE_JOIN,
+    ] {
+        LazyLock::force(pattern);
+    }
 }
 
 #[cfg(test)]

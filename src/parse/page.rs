@@ -216,6 +216,9 @@ static CAPTION_WORD_SEARCH: LazyLock<Option<aho_corasick::packed::Searcher>> =
         builder.build()
     });
 
+static ELLIPSIS: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("..."));
+
 fn may_be_caption(line: &str) -> bool {
     thread_local! {
         static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -223,8 +226,6 @@ fn may_be_caption(line: &str) -> bool {
     let Some(words) = CAPTION_WORD_SEARCH.as_ref() else {
         return true;
     };
-    static ELLIPSIS: LazyLock<memchr::memmem::Finder<'static>> =
-        LazyLock::new(|| memchr::memmem::Finder::new("..."));
     // `…` and `©` end in bytes 0xA6 and 0xA9.
     memchr::memchr3(b'(', 0xA6, 0xA9, line.as_bytes()).is_some()
         || ELLIPSIS.find(line.as_bytes()).is_some()
@@ -538,21 +539,26 @@ pub fn find<S: AsRef<str>>(lines: &[S], from: usize) -> Option<Span> {
 
 /// Compiles this module's patterns now (see [`crate::parse::warm_up`]).
 pub fn warm_up() {
-    LazyLock::force(&BULLET);
-    LazyLock::force(&URL);
-    LazyLock::force(&SENTENCE_END);
-    LazyLock::force(&SENTENCE_BREAK);
-    LazyLock::force(&SENTENCE_END_ANY);
-    LazyLock::force(&ANY_SENTENCE);
-    LazyLock::force(&DATE_LIKE);
-    LazyLock::force(&BYLINE_START);
-    LazyLock::force(&CAPTION);
-    LazyLock::force(&FURNITURE);
-    LazyLock::force(&MEDIA_LABEL);
-    LazyLock::force(&SEPARATOR);
+    for pattern in [
+        &BULLET,
+        &URL,
+        &SENTENCE_END,
+        &SENTENCE_BREAK,
+        &SENTENCE_END_ANY,
+        &ANY_SENTENCE,
+        &DATE_LIKE,
+        &BYLINE_START,
+        &CAPTION,
+        &FURNITURE,
+        &MEDIA_LABEL,
+        &SEPARATOR,
+        &WORD_DATE,
+        &KEY_POINT,
+    ] {
+        LazyLock::force(pattern);
+    }
     LazyLock::force(&CAPTION_WORD_SEARCH);
-    LazyLock::force(&WORD_DATE);
-    LazyLock::force(&KEY_POINT);
+    LazyLock::force(&ELLIPSIS);
 }
 
 /// A paragraph of running text, for tests here and in the parser.

@@ -222,74 +222,54 @@ fn fields_of(schema: &serde_json::Value) -> Result<Vec<Field>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::id::ArticleId;
-    use crate::record::article::{DateSourceField, LanguageSourceField};
 
-    fn full(id: u64) -> Article {
-        Article {
-            id: ArticleId::from_u64(id),
-            published: Some("2021-12-11".into()),
-            published_time: Some("15:27".into()),
-            timezone: Some("GMT".into()),
-            date_source: DateSourceField::Dateline,
-            title: Some("Kremlin says talks failed".into()),
-            url: Some("https://example.org/a".into()),
-            outlet: Some("Example".into()),
-            language: Some("en".into()),
-            language_source: LanguageSourceField::Detected,
-            body: "The talks failed.\n\nBoth sides said so.".into(),
-            word_count: 7,
-            source_file: "a/1.txt".into(),
-            source_sha256: "ab".repeat(32),
-            text_sha256: "cd".repeat(32),
-            removed_lines: 3,
+    /// The records of the seeds and the fixture articles: dated and
+    /// undated, with and without titles, languages and front matter.
+    fn records() -> Vec<Article> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        for dir in [
+            "seeds",
+            "tests/fixtures/articles",
+            "tests/fixtures/layouts-real",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                paths.push(entry.unwrap().path());
+            }
         }
-    }
-
-    fn empty(id: u64) -> Article {
-        Article {
-            published: None,
-            published_time: None,
-            timezone: None,
-            date_source: DateSourceField::None,
-            title: None,
-            url: None,
-            outlet: None,
-            language: None,
-            language_source: LanguageSourceField::None,
-            body: "x".into(),
-            word_count: 1,
-            removed_lines: 0,
-            ..full(id)
-        }
+        paths.sort();
+        paths
+            .iter()
+            .filter_map(|path| {
+                let bytes = std::fs::read(path).ok()?;
+                let source = crate::input::source::read(&path.to_string_lossy(), &bytes).ok()?;
+                let parsed = crate::parse::parse(&source, &crate::parse::Options::default());
+                Some(Article::new(&source, &parsed))
+            })
+            .collect()
     }
 
     #[test]
     fn the_value_judged_is_the_records_json_whatever_came_before() {
+        let records = records();
+        let kinds = |f: fn(&Article) -> bool| records.iter().filter(|a| f(a)).count();
+        assert!(kinds(|a| a.published.is_some()) > 0 && kinds(|a| a.published.is_none()) > 0);
+        assert!(kinds(|a| a.title.is_some()) > 0 && kinds(|a| a.title.is_none()) > 0);
         let mut value = serde_json::Value::Null;
+        for article in &records {
+            write_value(&mut value, article);
+            assert_eq!(value, serde_json::to_value(article).unwrap(), "{article:?}");
+        }
+        // A record the schema refuses is written as it is.
         let invalid = Article {
             title: Some(String::new()),
-            ..full(9)
+            ..records[0].clone()
         };
-        for article in [
-            full(1),
-            empty(2),
-            full(3),
-            invalid,
-            full(4),
-            empty(5),
-            empty(6),
-        ] {
-            write_value(&mut value, &article);
-            assert_eq!(
-                value,
-                serde_json::to_value(&article).unwrap(),
-                "{article:?}"
-            );
-        }
-        // A value of another shape (an earlier failure's, or none) is replaced.
+        write_value(&mut value, &invalid);
+        assert_eq!(value, serde_json::to_value(&invalid).unwrap());
+        // A value of another shape (none yet, or an object of other keys) is replaced.
         let mut value = serde_json::json!({"id": 1});
-        write_value(&mut value, &full(7));
-        assert_eq!(value, serde_json::to_value(full(7)).unwrap());
+        write_value(&mut value, &records[0]);
+        assert_eq!(value, serde_json::to_value(&records[0]).unwrap());
     }
 }

@@ -89,10 +89,10 @@ impl Store {
 
     /// Appends a row of numbers (rows are numbered in the order they come).
     pub fn push_row(&mut self, row: &[u32; ROW]) -> Result<()> {
-        if self.rows.is_none() {
-            self.rows = Some(Rows::new()?);
-        }
-        let rows = self.rows.as_mut().expect("made above");
+        let rows = match &mut self.rows {
+            Some(rows) => rows,
+            none => none.insert(Rows::new()?),
+        };
         let mut bytes = [0u8; ROW_BYTES];
         for (out, n) in bytes.chunks_exact_mut(4).zip(row) {
             out.copy_from_slice(&n.to_le_bytes());
