@@ -322,10 +322,13 @@ fn match_whole(line: &str) -> Option<Vec<Result<DateLine, String>>> {
     Some(out)
 }
 
-/// The groups of a [`LINE`] match, as byte ranges of the line.
+/// Where each group of a [`LINE`] match is, as byte ranges of the line.
+type Spans = std::rc::Rc<[Option<(usize, usize)>]>;
+
+/// The groups of a [`LINE`] match.
 struct Groups<'h> {
     line: &'h str,
-    spans: std::rc::Rc<[Option<(usize, usize)>]>,
+    spans: Spans,
 }
 
 impl<'h> Groups<'h> {
@@ -376,7 +379,6 @@ fn shape(line: &str) -> Box<[u8]> {
 
 /// [`LINE`]'s groups in `line`, remembered by the line's [`shape`].
 fn line_groups(line: &str) -> Option<Groups<'_>> {
-    type Spans = std::rc::Rc<[Option<(usize, usize)>]>;
     thread_local! {
         static SEEN: std::cell::RefCell<std::collections::HashMap<Box<[u8]>, Spans>> =
             std::cell::RefCell::new(std::collections::HashMap::new());
