@@ -2,7 +2,8 @@
 //! article files in parallel, chunk by chunk, spilling each record to disk
 //! as it comes, then the cross-file checks. Output never depends on thread
 //! count: rayon's indexed collect keeps input order within a chunk, chunks
-//! are taken in order, and everything is sorted before it leaves.
+//! are taken in in order (each while the next is processed), and everything
+//! is sorted before it leaves.
 
 use super::cache::ParseCache;
 use super::partition::Shard;
@@ -24,8 +25,9 @@ use rayon::prelude::*;
 use std::io::Read;
 use std::path::Path;
 
-/// Files in flight at once: enough to keep every core busy, few enough that
-/// memory does not grow with the corpus.
+/// Files processed together: enough to keep every core busy, few enough that
+/// memory does not grow with the corpus (two chunks are held at once: one
+/// being processed, the one before it being taken in).
 const CHUNK: usize = 1024;
 
 /// Everything one file yielded. A stage that failed leaves the later ones `None`.
@@ -117,62 +119,56 @@ pub fn load_entries(
     let keep = if cache.is_some() { Keep::Records } else { keep };
     // Fail on a broken embedded schema once, up front, not once per file.
     schema::validator()?;
-    let mut store = Store::keeping(keep)?;
-    let mut diagnostics = Vec::new();
-    let mut fingerprints = Vec::new();
-    let mut digest = SourcesDigest::new(extra);
-    let mut done = 0;
-    for chunk in entries.chunks(CHUNK) {
+    let mut taken = Taken {
+        store: Store::keeping(keep)?,
+        diagnostics: Vec::new(),
+        fingerprints: Vec::new(),
+        digest: SourcesDigest::new(extra),
+        shard,
+    };
+    // Each chunk is processed on the pool while the one before it is taken
+    // in, so no core waits for the serial intake (it is about a tenth of the
+    // work). Chunks are still taken in order, so the output is the same.
+    let mut pending: Option<(usize, Vec<FileResult>)> = None;
+    let mut chunks = entries.chunks(CHUNK).enumerate().peekable();
+    while pending.is_some() || chunks.peek().is_some() {
+        let next = chunks.next();
         let shared = cache.as_ref();
-        let results: Vec<(Processed, Option<Spilled>, Option<Lookup>)> = chunk
-            .par_iter()
-            .map(|e| process_file_cached(e, limits, shard, shared, keep))
-            .collect();
-        for ((n, entry), (p, extra, lookup)) in chunk.iter().enumerate().zip(results) {
-            if let (Some(c), Some(lookup)) = (cache.as_mut(), lookup) {
-                match lookup {
-                    Lookup::Hit(key) => c.mark_used(key),
-                    Lookup::Miss(key) => {
-                        let entry = crate::pipeline::cache::Entry {
-                            record: extra.clone(),
-                            diagnostics: p.diagnostics.clone(),
-                        };
-                        if c.put(key, &entry).is_err() {
-                            // A full disk or a lost folder: go on without it.
-                            cache = None;
-                        }
-                    }
+        let (results, took) = rayon::join(
+            || {
+                next.map(|(i, chunk)| {
+                    let results: Vec<FileResult> = chunk
+                        .par_iter()
+                        .map(|e| process_file_cached(e, limits, shard, shared, keep))
+                        .collect();
+                    (i * CHUNK, results)
+                })
+            },
+            || {
+                pending
+                    .take()
+                    .map(|(start, results)| taken.take(entries, start, results))
+                    .transpose()
+            },
+        );
+        if let Some((n, ops)) = took? {
+            if let Some(c) = cache.as_mut() {
+                // A full disk or a lost folder: go on without the cache.
+                if ops.into_iter().any(|op| op.apply(c).is_err()) {
+                    cache = None;
                 }
             }
-            diagnostics.extend(p.diagnostics.into_iter().map(|mut d| {
-                if d.file == entry.rel {
-                    d.file = entry.shown().into_owned();
-                }
-                d
-            }));
-            if let Some(input) = &p.input {
-                digest.add(input);
-            }
-            if let (Some(article), Some((json, sketch))) = (&p.article, extra) {
-                let record = store.push(article, &json)? as u32;
-                // A shard runs no checks across files: no sketches to keep.
-                if shard.is_none() {
-                    store.push_row(&sketch)?;
-                }
-                fingerprints.push(Fingerprint {
-                    source: prefix128(&article.source_sha256),
-                    text: prefix128(&article.text_sha256),
-                    id: article.id.as_u64(),
-                    published: article.order().published,
-                    has_url: article.url.is_some(),
-                    record,
-                    name: (done + n) as u32,
-                });
-            }
+            progress(n);
         }
-        progress(chunk.len());
-        done += chunk.len();
+        pending = results;
     }
+    let Taken {
+        mut store,
+        mut diagnostics,
+        fingerprints,
+        digest,
+        ..
+    } = taken;
     // A shard sees part of the corpus: `merge` runs the cross-file checks
     // over all of it.
     let mut duplicates = Vec::new();
@@ -199,6 +195,92 @@ pub fn load_entries(
         sources: digest.finish(),
         duplicates,
     })
+}
+
+/// What one file's processing hands to the serial intake.
+type FileResult = (Processed, Option<Spilled>, Option<Lookup>);
+
+/// What the serial intake has gathered so far.
+struct Taken {
+    store: Store,
+    diagnostics: Vec<Diagnostic>,
+    fingerprints: Vec<Fingerprint>,
+    digest: SourcesDigest,
+    shard: Option<Shard>,
+}
+
+impl Taken {
+    /// Takes in the results of the chunk that starts at entry `start`, in
+    /// order; returns how many files it held and what the cache must learn,
+    /// which waits until no worker is reading the cache.
+    fn take(
+        &mut self,
+        entries: &[Entry],
+        start: usize,
+        results: Vec<FileResult>,
+    ) -> Result<(usize, Vec<CacheOp>)> {
+        let n = results.len();
+        let mut ops = Vec::new();
+        for (i, (p, extra, lookup)) in results.into_iter().enumerate() {
+            let entry = &entries[start + i];
+            match lookup {
+                Some(Lookup::Hit(key)) => ops.push(CacheOp::Used(key)),
+                Some(Lookup::Miss(key)) => ops.push(CacheOp::Put(
+                    key,
+                    crate::pipeline::cache::Entry {
+                        record: extra.clone(),
+                        diagnostics: p.diagnostics.clone(),
+                    },
+                )),
+                None => {}
+            }
+            self.diagnostics
+                .extend(p.diagnostics.into_iter().map(|mut d| {
+                    if d.file == entry.rel {
+                        d.file = entry.shown().into_owned();
+                    }
+                    d
+                }));
+            if let Some(input) = &p.input {
+                self.digest.add(input);
+            }
+            if let (Some(article), Some((json, sketch))) = (&p.article, extra) {
+                let record = self.store.push(article, &json)? as u32;
+                // A shard runs no checks across files: no sketches to keep.
+                if self.shard.is_none() {
+                    self.store.push_row(&sketch)?;
+                }
+                self.fingerprints.push(Fingerprint {
+                    source: prefix128(&article.source_sha256),
+                    text: prefix128(&article.text_sha256),
+                    id: article.id.as_u64(),
+                    published: article.order().published,
+                    has_url: article.url.is_some(),
+                    record,
+                    name: (start + i) as u32,
+                });
+            }
+        }
+        Ok((n, ops))
+    }
+}
+
+/// A change to the parse cache, made on the calling thread between chunks.
+enum CacheOp {
+    Used(u128),
+    Put(u128, crate::pipeline::cache::Entry),
+}
+
+impl CacheOp {
+    fn apply(self, cache: &mut ParseCache) -> std::io::Result<()> {
+        match self {
+            CacheOp::Used(key) => {
+                cache.mark_used(key);
+                Ok(())
+            }
+            CacheOp::Put(key, entry) => cache.put(key, &entry),
+        }
+    }
 }
 
 /// Leaves the records the duplicate policy dropped out of `store`, and
@@ -428,6 +510,91 @@ fn process_source(
 mod tests {
     use super::*;
     use crate::input::synth;
+
+    #[test]
+    fn a_copy_in_a_later_chunk_names_the_file_it_copies() {
+        // Chunks are taken in while the next one is processed; a finding
+        // about a file past the first chunk must still name the right pair.
+        let dir = tempfile::tempdir().unwrap();
+        let options = synth::Options {
+            count: CHUNK * 2 + 100,
+            seed: 11,
+            exact_duplicates: 0.03,
+            near_duplicates: 0.0,
+        };
+        synth::write(dir.path(), &options).unwrap();
+        let limits = Limits::default();
+        let found = discover::discover(dir.path(), &limits).unwrap();
+        let position = |name: &str| {
+            found
+                .articles
+                .iter()
+                .position(|e| e.shown() == name)
+                .unwrap_or_else(|| panic!("`{name}` is a listed file"))
+        };
+        let id = |name: &str| {
+            let bytes = std::fs::read(dir.path().join(name)).unwrap();
+            source::read(name, &bytes).unwrap().id
+        };
+        let corpus = load_dir(
+            dir.path(),
+            &limits,
+            &[],
+            None,
+            None,
+            Keep::Bodies,
+            &|_, _| {},
+        )
+        .unwrap();
+        let copies: Vec<(&str, &str)> = corpus
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::DuplicateSource)
+            .map(|d| (d.file.as_str(), d.message.split('`').nth(1).unwrap()))
+            .collect();
+        assert!(
+            copies.iter().any(|(copy, _)| position(copy) >= CHUNK * 2),
+            "a copy in the third chunk: {copies:?}"
+        );
+        for (copy, original) in copies {
+            assert_ne!(copy, original);
+            assert_eq!(id(copy), id(original), "`{copy}` is a copy of `{original}`");
+        }
+    }
+
+    #[test]
+    fn every_file_of_every_chunk_is_cached() {
+        // The cache learns a chunk's results only once no worker reads it.
+        let (dir, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let options = synth::Options {
+            count: CHUNK + 10,
+            seed: 3,
+            exact_duplicates: 0.0,
+            near_duplicates: 0.0,
+        };
+        synth::write(dir.path(), &options).unwrap();
+        let limits = Limits::default();
+        let cache = ParseCache::open(cache_dir.path(), &limits);
+        assert!(cache.is_some());
+        load_dir(
+            dir.path(),
+            &limits,
+            &[],
+            None,
+            cache,
+            Keep::Bodies,
+            &|_, _| {},
+        )
+        .unwrap();
+        let cache = ParseCache::open(cache_dir.path(), &limits).unwrap();
+        let found = discover::discover(dir.path(), &limits).unwrap();
+        assert_eq!(found.articles.len(), CHUNK + 10);
+        for e in &found.articles {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let key = cache.key(&e.rel, &sha256_hex(&bytes));
+            assert!(cache.get(key).is_some(), "`{}` is cached", e.rel);
+        }
+    }
 
     #[test]
     fn a_store_of_bodies_finds_what_a_store_of_records_finds() {
