@@ -11,7 +11,7 @@ use crate::config::{self, DatasetConfig, Limits};
 use crate::diagnostic::render::{self, Summary};
 use crate::diagnostic::{self, Severity};
 use crate::dist::against;
-use crate::input::discover::{self, Entry, Shown};
+use crate::input::discover::{self, Entry, Origin, Shown};
 use crate::pipeline::corpus::{self, Corpus};
 use crate::record::store::Keep;
 use anyhow::Context;
@@ -62,13 +62,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         if meta.is_dir() {
             let mut found = discover::discover(path, &limits)?;
             let folder = path.to_string_lossy().replace('\\', "/");
-            let shown_as = if folder == "." {
-                Shown::Rel
-            } else {
-                Shown::Under(std::sync::Arc::from(folder.trim_end_matches('/')))
-            };
+            let origin = std::sync::Arc::new(Origin {
+                root: path.clone(),
+                shown_as: if folder == "." {
+                    Shown::Rel
+                } else {
+                    Shown::Under(folder.trim_end_matches('/').to_string())
+                },
+            });
             for e in &mut found.articles {
-                e.shown_as = shown_as.clone();
+                e.origin = origin.clone();
             }
             rebase(&mut found.diagnostics, path);
             entries.extend(found.articles);
@@ -77,12 +80,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             // A single file's record names it by its file name (a record's
             // `source_file` is relative); findings name it as given.
             entries.push(Entry {
-                rel: path.file_name().map_or_else(
-                    || path.to_string_lossy().into_owned(),
-                    |n| n.to_string_lossy().into_owned(),
-                ),
-                root: std::sync::Arc::from(path.parent().unwrap_or(std::path::Path::new(""))),
-                shown_as: Shown::As(path.to_string_lossy().replace('\\', "/")),
+                rel: path
+                    .file_name()
+                    .map_or_else(|| path.to_string_lossy(), |n| n.to_string_lossy())
+                    .into(),
+                origin: std::sync::Arc::new(Origin {
+                    root: path.parent().unwrap_or(std::path::Path::new("")).into(),
+                    shown_as: Shown::As(path.to_string_lossy().replace('\\', "/")),
+                }),
             });
         }
     }
@@ -125,7 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let mut shown: std::collections::HashMap<&str, std::borrow::Cow<str>> =
             std::collections::HashMap::new();
         for e in &entries {
-            shown.entry(e.rel.as_str()).or_insert(e.shown());
+            shown.entry(&*e.rel).or_insert(e.shown());
         }
         // A chunk of records at a time, so memory does not grow with the
         // number of files checked.

@@ -236,7 +236,7 @@ impl Taken {
             }
             self.diagnostics
                 .extend(p.diagnostics.into_iter().map(|mut d| {
-                    if d.file == entry.rel {
+                    if *d.file == *entry.rel {
                         d.file = entry.shown().into_owned();
                     }
                     d
@@ -346,7 +346,7 @@ fn process_file_cached(
     let sha = timings::time(Stage::Read, || sha256_hex(&bytes));
     let key = cache.key(&entry.rel, &sha);
     let input = InputFile {
-        path: entry.rel.clone(),
+        path: entry.rel.to_string(),
         bytes: bytes.len() as u64,
         sha256: sha,
     };
@@ -378,14 +378,14 @@ pub fn process_file(entry: &Entry, limits: &Limits, shard: Option<Shard>) -> Pro
         Ok(Some(bytes)) => return process_sharded(&entry.rel, &bytes, limits, shard),
         Ok(None) => failed(
             Diagnostic::new(
-                &entry.rel,
+                &*entry.rel,
                 Rule::FileTooLarge,
                 format!("the file is larger than the limit of {} bytes", limits.max_file_bytes),
             )
             .help("an article this large is probably not one article; split it, or raise limits.max_file_bytes in dataset.toml"),
         ),
         Err(e) => failed(
-            Diagnostic::new(&entry.rel, Rule::UnreadableFile, format!("cannot read the file: {e}"))
+            Diagnostic::new(&*entry.rel, Rule::UnreadableFile, format!("cannot read the file: {e}"))
                 .help(if e.kind() == std::io::ErrorKind::NotFound {
                     "the file was listed but is gone: was it moved or deleted while the folder was read? Run again"
                 } else {
