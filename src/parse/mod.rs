@@ -8,6 +8,7 @@
 pub mod chrome;
 pub mod dateline;
 pub mod frontmatter;
+mod gate;
 pub mod language;
 pub mod page;
 pub mod paragraphs;
