@@ -4,7 +4,9 @@
 //! characters), or else a few strings one of which every match holds. Most
 //! lines fail most gates, and a table look, a `memchr` or a vector search is
 //! far cheaper than a regex search (the parser asks every short line; an
-//! unanchored pattern reads every byte at about 2 ns a byte).
+//! unanchored pattern reads every byte at about 2 ns a byte). Used by the
+//! chrome rules; the caption pattern keeps its own listed clues, which
+//! measured faster on it (ARCHITECTURE.md).
 //!
 //! Strings may be caseless: a run of letters under `(?i)` is searched for in
 //! the line lower-cased. Only a class of exactly one ASCII letter's two cases
@@ -26,16 +28,46 @@ struct Needs {
     /// One-byte strings, found with `memchr` (a vector searcher slows down
     /// for them).
     bytes: Vec<u8>,
-    /// Built once: `memmem::find` builds its searcher on every call.
-    cased: Vec<Finder<'static>>,
-    /// Looked for in the line lower-cased; `None` when there are none.
-    caseless: Option<Caseless>,
+    cased: Option<Strings>,
+    /// Looked for in the line lower-cased.
+    caseless: Option<Strings>,
 }
 
-enum Caseless {
+/// A set of strings, each looked for in one pass over the line.
+enum Strings {
+    /// Built once: `memmem::find` builds its searcher on every call.
+    One(Finder<'static>),
     Packed(packed::Searcher),
     /// Where the CPU has no vector searcher.
     Finders(Vec<Finder<'static>>),
+}
+
+impl Strings {
+    fn new(mut strings: Vec<Vec<u8>>) -> Option<Strings> {
+        strings.sort();
+        strings.dedup();
+        let finder = |s: &Vec<u8>| Finder::new(s).into_owned();
+        match strings.as_slice() {
+            [] => None,
+            [one] => Some(Strings::One(finder(one))),
+            _ => {
+                let mut builder = packed::Config::new().builder();
+                builder.extend(&strings);
+                Some(match builder.build() {
+                    Some(searcher) => Strings::Packed(searcher),
+                    None => Strings::Finders(strings.iter().map(finder).collect()),
+                })
+            }
+        }
+    }
+
+    fn any_in(&self, haystack: &[u8]) -> bool {
+        match self {
+            Strings::One(f) => f.find(haystack).is_some(),
+            Strings::Packed(s) => s.find(haystack).is_some(),
+            Strings::Finders(fs) => fs.iter().any(|f| f.find(haystack).is_some()),
+        }
+    }
 }
 
 /// One string every match of a part holds.
@@ -90,31 +122,16 @@ impl Needs {
                 ([], _) => return None,
                 (&[b], false) => bytes.push(b),
                 (&[b], true) => bytes.extend([b, b.to_ascii_uppercase()]),
-                (_, false) => cased.push(Finder::new(&need.bytes).into_owned()),
+                (_, false) => cased.push(need.bytes),
                 (_, true) => caseless.push(need.bytes),
             }
         }
         bytes.sort_unstable();
         bytes.dedup();
-        caseless.sort();
-        caseless.dedup();
-        let caseless = (!caseless.is_empty()).then(|| {
-            let mut builder = packed::Config::new().builder();
-            builder.extend(&caseless);
-            match builder.build() {
-                Some(searcher) => Caseless::Packed(searcher),
-                None => Caseless::Finders(
-                    caseless
-                        .iter()
-                        .map(|n| Finder::new(n).into_owned())
-                        .collect(),
-                ),
-            }
-        });
         Some(Needs {
             bytes,
-            cased,
-            caseless,
+            cased: Strings::new(cased),
+            caseless: Strings::new(caseless),
         })
     }
 
@@ -129,7 +146,7 @@ impl Needs {
             &[a, b, c] => memchr::memchr3(a, b, c, line).is_some(),
             more => line.iter().any(|b| more.binary_search(b).is_ok()),
         };
-        if found || self.cased.iter().any(|f| f.find(line).is_some()) {
+        if found || self.cased.as_ref().is_some_and(|s| s.any_in(line)) {
             return true;
         }
         let Some(caseless) = &self.caseless else {
@@ -138,10 +155,7 @@ impl Needs {
         LOWER.with_borrow_mut(|lower| {
             lower.clear();
             lower.extend(line.iter().map(u8::to_ascii_lowercase));
-            match caseless {
-                Caseless::Packed(s) => s.find(lower.as_slice()).is_some(),
-                Caseless::Finders(fs) => fs.iter().any(|f| f.find(lower).is_some()),
-            }
+            caseless.any_in(lower)
         })
     }
 }
