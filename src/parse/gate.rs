@@ -5,8 +5,9 @@
 //! lines fail most gates, and a table look, a `memchr` or a vector search is
 //! far cheaper than a regex search (the parser asks every short line; an
 //! unanchored pattern reads every byte at about 2 ns a byte). Used by the
-//! chrome rules; the caption pattern keeps its own listed clues, which
-//! measured faster on it (ARCHITECTURE.md).
+//! chrome rules; the caption pattern keeps its own listed clues (searched
+//! with [`Strings`] and [`lowercased`]), which measured faster on it
+//! (ARCHITECTURE.md).
 //!
 //! Strings may be caseless: a run of letters under `(?i)` is searched for in
 //! the line lower-cased. Only a class of exactly one ASCII letter's two cases
@@ -33,8 +34,8 @@ struct Needs {
     caseless: Option<Strings>,
 }
 
-/// A set of strings, each looked for in one pass over the line.
-enum Strings {
+/// A set of strings, all looked for in one pass over a line.
+pub enum Strings {
     /// Built once: `memmem::find` builds its searcher on every call.
     One(Finder<'static>),
     Packed(packed::Searcher),
@@ -43,7 +44,7 @@ enum Strings {
 }
 
 impl Strings {
-    fn new(mut strings: Vec<Vec<u8>>) -> Option<Strings> {
+    pub fn new(mut strings: Vec<Vec<u8>>) -> Option<Strings> {
         strings.sort();
         strings.dedup();
         let finder = |s: &Vec<u8>| Finder::new(s).into_owned();
@@ -61,7 +62,7 @@ impl Strings {
         }
     }
 
-    fn any_in(&self, haystack: &[u8]) -> bool {
+    pub fn any_in(&self, haystack: &[u8]) -> bool {
         match self {
             Strings::One(f) => f.find(haystack).is_some(),
             Strings::Packed(s) => s.find(haystack).is_some(),
@@ -136,9 +137,6 @@ impl Needs {
     }
 
     fn held_by(&self, line: &[u8]) -> bool {
-        thread_local! {
-            static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
         let found = match self.bytes.as_slice() {
             [] => false,
             &[a] => memchr::memchr(a, line).is_some(),
@@ -152,12 +150,21 @@ impl Needs {
         let Some(caseless) = &self.caseless else {
             return false;
         };
-        LOWER.with_borrow_mut(|lower| {
-            lower.clear();
-            lower.extend(line.iter().map(u8::to_ascii_lowercase));
-            caseless.any_in(lower)
-        })
+        lowercased(line, |lower| caseless.any_in(lower))
     }
+}
+
+/// `f` of `line` with its ASCII letters lower-cased, in a buffer each thread
+/// reuses.
+pub fn lowercased<R>(line: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    thread_local! {
+        static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LOWER.with_borrow_mut(|lower| {
+        lower.clear();
+        lower.extend(line.iter().map(u8::to_ascii_lowercase));
+        f(lower)
+    })
 }
 
 /// The bytes a match of an anchored pattern can start with.

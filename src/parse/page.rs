@@ -11,6 +11,7 @@
 //! navigation. Tidy text (a headline, a date line, paragraphs) is never a
 //! page dump, so it is parsed exactly as before.
 
+use super::gate::{self, Strings};
 use super::text;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -208,32 +209,20 @@ const CAPTION_WORDS: [&str; 10] = [
     "center,",
     "illu",
 ];
-/// `None` where the CPU has no vector searcher: then every line is asked.
-static CAPTION_WORD_SEARCH: LazyLock<Option<aho_corasick::packed::Searcher>> =
-    LazyLock::new(|| {
-        let mut builder = aho_corasick::packed::Config::new().builder();
-        builder.extend(CAPTION_WORDS);
-        builder.build()
-    });
+static CAPTION_WORD_SEARCH: LazyLock<Option<Strings>> =
+    LazyLock::new(|| Strings::new(CAPTION_WORDS.map(|w| w.as_bytes().to_vec()).to_vec()));
 
 static ELLIPSIS: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("..."));
 
 fn may_be_caption(line: &str) -> bool {
-    thread_local! {
-        static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     let Some(words) = CAPTION_WORD_SEARCH.as_ref() else {
         return true;
     };
     // `…` and `©` end in bytes 0xA6 and 0xA9.
     memchr::memchr3(b'(', 0xA6, 0xA9, line.as_bytes()).is_some()
         || ELLIPSIS.find(line.as_bytes()).is_some()
-        || LOWER.with_borrow_mut(|lower| {
-            lower.clear();
-            lower.extend(line.bytes().map(|b| b.to_ascii_lowercase()));
-            words.find(lower.as_slice()).is_some()
-        })
+        || gate::lowercased(line.as_bytes(), |lower| words.any_in(lower))
 }
 
 pub fn is_caption(line: &str) -> bool {
