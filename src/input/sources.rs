@@ -50,8 +50,11 @@ impl SourcesDigest {
     }
 
     fn line(&mut self, input: &InputFile) {
-        self.hasher
-            .update(format!("{}  {}\n", input.sha256, input.path));
+        // `<sha256>  <path>\n`, fed in pieces: no string made per file.
+        self.hasher.update(&input.sha256);
+        self.hasher.update(b"  ");
+        self.hasher.update(&input.path);
+        self.hasher.update(b"\n");
         self.files += 1;
         self.bytes += input.bytes;
     }

@@ -71,18 +71,24 @@ impl Store {
     /// Appends a record (its JSON Lines bytes, without the newline, which
     /// a store that keeps only bodies ignores); returns its index.
     pub fn push(&mut self, article: &Article, json: &[u8]) -> Result<usize> {
-        let json = match self.keep {
+        let kept = match self.keep {
             Keep::Records => json,
             Keep::Bodies => article.body.as_bytes(),
         };
+        self.push_kept(article.order(), kept)
+    }
+
+    /// Appends what this store keeps of a record, chosen by the caller (the
+    /// JSON Lines bytes, or the body: see [`Keep`]); returns its index.
+    pub fn push_kept(&mut self, order: Order, kept: &[u8]) -> Result<usize> {
         let w = self.writer.as_mut().expect("store is open for writing");
-        w.write_all(json).map_err(|e| Error::io(SPILL, e))?;
+        w.write_all(kept).map_err(|e| Error::io(SPILL, e))?;
         let key = Key {
-            order: article.order(),
+            order,
             offset: self.end,
-            len: json.len() as u32,
+            len: kept.len() as u32,
         };
-        self.end += json.len() as u64;
+        self.end += kept.len() as u64;
         self.keys.push(key);
         Ok(self.keys.len() - 1)
     }
