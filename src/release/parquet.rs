@@ -39,8 +39,16 @@ pub fn arrow_schema() -> Result<SchemaRef> {
     Ok(Arc::new(Schema::new(fields)))
 }
 
+/// Rows the writer encodes at a time; a page ends only between two such
+/// batches, so this is part of the file's bytes. Written out (it is the
+/// crate's default) so that a new default cannot change a release, and so
+/// that callers can hand over rows in multiples of it: other batch sizes
+/// move the page bounds.
+pub const WRITE_BATCH: usize = 1024;
+
 fn properties(rows_per_group: usize) -> WriterProperties {
     WriterProperties::builder()
+        .set_write_batch_size(WRITE_BATCH)
         .set_created_by(format!("newscorpus {}", crate::config::BUILDER_VERSION))
         // Snappy: read by every Parquet client, and pure Rust here.
         .set_compression(Compression::SNAPPY)
@@ -57,6 +65,9 @@ enum Column {
 }
 
 /// Writes batches of articles as row groups of at most `rows_per_group`.
+/// The file's bytes are the same however the rows are split into calls of
+/// [`ParquetSink::write`], as long as each call but the last hands over a
+/// multiple of [`WRITE_BATCH`] rows.
 pub struct ParquetSink<W: Write + Send> {
     schema: SchemaRef,
     writer: ArrowWriter<W>,
@@ -154,5 +165,68 @@ mod tests {
         assert!(f("title").is_nullable());
         let names: Vec<&str> = s.fields().iter().map(|f| f.name().as_str()).collect();
         assert_eq!(names, crate::record::FIELDS);
+    }
+
+    /// A record with a body of 200 to 1,200 words drawn from a small
+    /// vocabulary (so the pages are dictionary-encoded, then fall back).
+    fn sample(i: u64) -> Article {
+        const WORDS: [&str; 12] = [
+            "the", "Kremlin", "said", "on", "Tuesday", "that", "talks", "would", "go", "ahead",
+            "in", "Geneva",
+        ];
+        let mut x = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let n = 200 + next() % 1000;
+        let body: Vec<String> = (0..n)
+            .map(|_| {
+                let r = next();
+                if r % 50 == 0 {
+                    format!("w{}", r % 100_000)
+                } else {
+                    WORDS[(r % 12) as usize].to_string()
+                }
+            })
+            .collect();
+        Article {
+            id: crate::record::ArticleId::from_u64(next()),
+            published: (i % 7 != 0).then(|| format!("2021-12-{:02}", 1 + i % 28)),
+            published_time: (i % 3 == 0).then(|| "10:25".to_string()),
+            timezone: None,
+            date_source: crate::record::DateSourceField::Dateline,
+            title: Some(format!("Headline {i}")),
+            url: None,
+            outlet: None,
+            language: Some("en".into()),
+            language_source: crate::record::LanguageSourceField::Detected,
+            word_count: n,
+            body: body.join(" "),
+            source_file: format!("{i:07}.txt"),
+            source_sha256: format!("{:064x}", i),
+            text_sha256: format!("{:064x}", i + 1),
+            removed_lines: i % 4,
+        }
+    }
+
+    #[test]
+    fn a_file_is_the_same_however_its_rows_are_handed_over() {
+        // The release writer renders records in chunks smaller than a row
+        // group; the file must be the one a whole group at a time gives.
+        let articles: Vec<Article> = (0..9_000).map(sample).collect();
+        let write = |chunk: usize| {
+            let mut sink = ParquetSink::new(Vec::new(), 4096).unwrap();
+            for part in articles.chunks(chunk) {
+                sink.write(part.iter()).unwrap();
+            }
+            sink.finish().unwrap()
+        };
+        let whole = write(4096);
+        for chunk in [WRITE_BATCH, 2 * WRITE_BATCH] {
+            assert!(write(chunk) == whole, "handed over {chunk} rows at a time");
+        }
     }
 }

@@ -548,7 +548,8 @@ fn parquet_holds_the_json_records_with_the_schemas_types() {
         serde_json::from_slice(&wd.read("dist/1.0.0/articles.json")).unwrap();
     let file = fs::File::open(wd.path().join("dist/1.0.0/articles.parquet")).unwrap();
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
-    // Chunks of 4096 records are row groups: the file has more than one.
+    // Row groups of 4096 rows (filled from several chunks of rendering): the
+    // file has more than one.
     assert_eq!(builder.metadata().num_row_groups(), 2);
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let mut row = 0;
