@@ -185,7 +185,7 @@ mod tests {
         let body: Vec<String> = (0..n)
             .map(|_| {
                 let r = next();
-                if r % 50 == 0 {
+                if r.is_multiple_of(50) {
                     format!("w{}", r % 100_000)
                 } else {
                     WORDS[(r % 12) as usize].to_string()
@@ -194,8 +194,8 @@ mod tests {
             .collect();
         Article {
             id: crate::record::ArticleId::from_u64(next()),
-            published: (i % 7 != 0).then(|| format!("2021-12-{:02}", 1 + i % 28)),
-            published_time: (i % 3 == 0).then(|| "10:25".to_string()),
+            published: (!i.is_multiple_of(7)).then(|| format!("2021-12-{:02}", 1 + i % 28)),
+            published_time: i.is_multiple_of(3).then(|| "10:25".to_string()),
             timezone: None,
             date_source: crate::record::DateSourceField::Dateline,
             title: Some(format!("Headline {i}")),

@@ -136,7 +136,8 @@ const ROW_GROUP: usize = 4096;
 // A chunk must end where the Parquet writer's batches end (see
 // `parquet::WRITE_BATCH`), and a row group where a chunk does.
 const _: () = assert!(
-    WRITE_CHUNK % crate::release::parquet::WRITE_BATCH == 0 && ROW_GROUP % WRITE_CHUNK == 0
+    WRITE_CHUNK.is_multiple_of(crate::release::parquet::WRITE_BATCH)
+        && ROW_GROUP.is_multiple_of(WRITE_CHUNK)
 );
 
 /// One record's bytes in each output format.
