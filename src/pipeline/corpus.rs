@@ -130,7 +130,7 @@ pub fn load_entries(
     // Each chunk is processed on the pool while the one before it is taken
     // in, so no core waits for the serial intake (it is about a tenth of the
     // work). Chunks are still taken in order, so the output is the same.
-    let mut pending: Option<(usize, Vec<FileResult>)> = None;
+    let mut pending: Option<(usize, Vec<Intake>)> = None;
     let mut chunks = entries.chunks(CHUNK).enumerate().peekable();
     while pending.is_some() || chunks.peek().is_some() {
         let next = chunks.next();
@@ -138,7 +138,7 @@ pub fn load_entries(
         let (results, took) = rayon::join(
             || {
                 next.map(|(i, chunk)| {
-                    let results: Vec<FileResult> = chunk
+                    let results: Vec<Intake> = chunk
                         .par_iter()
                         .map(|e| {
                             let (p, spilled, lookup) =
@@ -201,9 +201,6 @@ pub fn load_entries(
         duplicates,
     })
 }
-
-/// What one file's processing hands to the serial intake.
-type FileResult = Intake;
 
 /// What the serial intake needs of one file, made on the worker that
 /// processed it. The file's text, parse and record are freed there, by the
@@ -284,7 +281,7 @@ impl Taken {
         &mut self,
         entries: &[Entry],
         start: usize,
-        results: Vec<FileResult>,
+        results: Vec<Intake>,
     ) -> Result<(usize, Vec<CacheOp>)> {
         let n = results.len();
         let mut ops = Vec::new();
