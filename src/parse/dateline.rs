@@ -6,6 +6,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -349,16 +350,25 @@ impl<'h> std::ops::Index<&str> for Groups<'h> {
 }
 
 fn group_index(name: &str) -> usize {
-    static INDEX: LazyLock<Vec<(&'static str, usize)>> = LazyLock::new(|| {
-        let mut index: Vec<(&'static str, usize)> = LINE
+    /// A group name of up to eight bytes as one number, so that finding a
+    /// group (about twenty times a date line) compares numbers, not strings.
+    fn key(name: &str) -> u64 {
+        assert!(
+            name.len() <= 8,
+            "date-line group name `{name}` is over eight bytes"
+        );
+        name.bytes().fold(0, |k, b| k << 8 | u64::from(b))
+    }
+    static INDEX: LazyLock<Vec<(u64, usize)>> = LazyLock::new(|| {
+        let mut index: Vec<(u64, usize)> = LINE
             .capture_names()
             .enumerate()
-            .filter_map(|(i, n)| Some((n?, i)))
+            .filter_map(|(i, n)| Some((key(n?), i)))
             .collect();
         index.sort_unstable();
         index
     });
-    match INDEX.binary_search_by(|(n, _)| (*n).cmp(name)) {
+    match INDEX.binary_search_by_key(&key(name), |&(k, _)| k) {
         Ok(k) => INDEX[k].1,
         Err(_) => panic!("{name} is no group of the date line"),
     }
@@ -371,17 +381,25 @@ fn group_index(name: &str) -> usize {
 /// (`Posted: 0 Apr 0000 00:00 GMT`), and the capturing engine, a
 /// backtracker over an automaton of Unicode classes (about 2 µs a line),
 /// runs once per shape and thread.
-fn shape(line: &str) -> Box<[u8]> {
-    line.bytes()
-        .map(|b| if b.is_ascii_digit() { b'0' } else { b })
-        .collect()
+fn shape(line: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        line.bytes()
+            .map(|b| if b.is_ascii_digit() { b'0' } else { b }),
+    );
 }
 
 /// [`LINE`]'s groups in `line`, remembered by the line's [`shape`].
 fn line_groups(line: &str) -> Option<Groups<'_>> {
+    /// Shapes seen, and a buffer for the shape asked about (allocated only
+    /// when a new shape is remembered).
+    #[derive(Default)]
+    struct Seen {
+        spans: HashMap<Box<[u8]>, Spans, foldhash::fast::FixedState>,
+        shape: Vec<u8>,
+    }
     thread_local! {
-        static SEEN: std::cell::RefCell<std::collections::HashMap<Box<[u8]>, Spans>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
     }
     /// Shapes kept per thread before starting afresh: about a megabyte.
     const MAX_SHAPES: usize = 1024;
@@ -390,17 +408,18 @@ fn line_groups(line: &str) -> Option<Groups<'_>> {
     if !LINE.is_match(line) {
         return None;
     }
-    let key = shape(line);
     let spans = SEEN.with_borrow_mut(|seen| {
-        if let Some(spans) = seen.get(&key) {
+        shape(line, &mut seen.shape);
+        if let Some(spans) = seen.spans.get(seen.shape.as_slice()) {
             return Some(spans.clone());
         }
         let c = LINE.captures(line)?;
         let spans: Spans = c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect();
-        if seen.len() >= MAX_SHAPES {
-            seen.clear();
+        if seen.spans.len() >= MAX_SHAPES {
+            seen.spans.clear();
         }
-        seen.insert(key, spans.clone());
+        seen.spans
+            .insert(seen.shape.as_slice().into(), spans.clone());
         Some(spans)
     })?;
     Some(Groups { line, spans })

@@ -1,6 +1,7 @@
 //! The release record. Field order here is the CSV column order and must
 //! match `schema/article.schema.json` (a test holds them together).
 
+use super::calendar;
 use crate::input::digest::sha256_hex;
 use crate::input::id::ArticleId;
 use crate::input::source::Source;
@@ -135,10 +136,8 @@ impl Article {
         };
         Article {
             id: source.id,
-            published: published.map(|p| p.date.format("%Y-%m-%d").to_string()),
-            published_time: published
-                .and_then(|p| p.time)
-                .map(|t| t.format("%H:%M").to_string()),
+            published: published.map(|p| calendar::format_date(p.date)),
+            published_time: published.and_then(|p| p.time).map(calendar::format_time),
             timezone: published.and_then(|p| p.timezone.clone()),
             date_source: published.map_or(DateSourceField::None, |p| p.source.into()),
             title: parsed.title.clone(),
@@ -161,7 +160,7 @@ impl Article {
         let published = self
             .published
             .as_deref()
-            .and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+            .and_then(calendar::parse_date)
             .map_or(i32::MAX, |d| d.num_days_from_ce());
         Order {
             published,

@@ -4,6 +4,7 @@
 //! whole releases in bounded memory.
 
 pub(crate) mod article;
+pub(crate) mod calendar;
 pub(crate) mod schema;
 pub(crate) mod spill;
 pub(crate) mod store;

@@ -111,9 +111,9 @@ impl<W: Write + Send> ParquetSink<W> {
                     ),
                     (Column::Date(b), Cell::Text(v)) => b.append_option(
                         v.map(|d| {
-                            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                            crate::record::calendar::parse_date(d)
                                 .map(|d| (d - epoch).num_days() as i32)
-                                .map_err(|_| {
+                                .ok_or_else(|| {
                                     parquet_error(format!("{}: `{d}` is not a date", a.id))
                                 })
                         })

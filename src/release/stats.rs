@@ -71,7 +71,7 @@ impl Collector {
 
     pub fn add_parts(&mut self, published: Option<&str>, word_count: u64) {
         self.records += 1;
-        match published.and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok()) {
+        match published.and_then(crate::record::calendar::parse_date) {
             Some(d) => {
                 self.first = Some(self.first.map_or(d, |f| f.min(d)));
                 self.last = Some(self.last.map_or(d, |l| l.max(d)));
@@ -84,7 +84,7 @@ impl Collector {
     }
 
     pub fn finish(&self) -> Stats {
-        let day = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
+        let day = |d: &NaiveDate| crate::record::calendar::format_date(*d);
         let first = self.weeks.keys().next().copied();
         let last = self.weeks.keys().next_back().copied();
         let mut weeks = Vec::new();
