@@ -151,11 +151,13 @@ pub fn match_line(line: &str) -> Option<&'static ChromeRule> {
     if line.len() > MAX_CHROME_LEN {
         return None;
     }
-    COMPILED
-        .iter()
-        .zip(GATES.iter())
-        .position(|(re, gate)| gate.may_match(line) && re.is_match(line))
-        .map(|i| &RULES[i])
+    super::gate::with_line(line, |l| {
+        COMPILED
+            .iter()
+            .zip(GATES.iter())
+            .position(|(re, gate)| gate.may_match(l) && re.is_match(line))
+    })
+    .map(|i| &RULES[i])
 }
 
 /// Compiles this module's patterns now (see [`crate::parse::warm_up`]).

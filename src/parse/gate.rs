@@ -100,19 +100,51 @@ impl Gate {
         }
     }
 
-    pub fn may_match(&self, line: &str) -> bool {
+    /// Whether a match in `line` is possible. `line` carries the line and,
+    /// once a gate has needed it, the line lower-cased, which the other
+    /// gates asked about the same line reuse.
+    pub fn may_match(&self, line: &mut Line<'_>) -> bool {
+        let text = line.text;
         if let Some(table) = &self.first {
             // The table holds no empty prefix: no match in an empty line.
-            return line
-                .as_bytes()
-                .first()
-                .is_some_and(|&b| table[usize::from(b)]);
+            return text.first().is_some_and(|&b| table[usize::from(b)]);
         }
         match &self.needs {
-            Some(needs) => needs.held_by(line.as_bytes()),
+            Some(needs) => needs.held_by(line),
             None => true,
         }
     }
+}
+
+/// A line asked about by several gates, lower-cased at most once (three
+/// chrome rules' gates used to lower-case the same line each).
+pub struct Line<'a> {
+    text: &'a [u8],
+    buf: &'a mut Vec<u8>,
+    lowered: bool,
+}
+
+impl Line<'_> {
+    fn lower(&mut self) -> &[u8] {
+        if !self.lowered {
+            self.buf.clear();
+            self.buf
+                .extend(self.text.iter().map(u8::to_ascii_lowercase));
+            self.lowered = true;
+        }
+        self.buf
+    }
+}
+
+/// `f` of `line` as a [`Line`] for gates, with a buffer each thread reuses.
+pub fn with_line<R>(line: &str, f: impl FnOnce(&mut Line<'_>) -> R) -> R {
+    LOWER.with_borrow_mut(|buf| {
+        f(&mut Line {
+            text: line.as_bytes(),
+            buf,
+            lowered: false,
+        })
+    })
 }
 
 impl Needs {
@@ -136,30 +168,33 @@ impl Needs {
         })
     }
 
-    fn held_by(&self, line: &[u8]) -> bool {
+    fn held_by(&self, line: &mut Line<'_>) -> bool {
+        let text = line.text;
         let found = match self.bytes.as_slice() {
             [] => false,
-            &[a] => memchr::memchr(a, line).is_some(),
-            &[a, b] => memchr::memchr2(a, b, line).is_some(),
-            &[a, b, c] => memchr::memchr3(a, b, c, line).is_some(),
-            more => line.iter().any(|b| more.binary_search(b).is_ok()),
+            &[a] => memchr::memchr(a, text).is_some(),
+            &[a, b] => memchr::memchr2(a, b, text).is_some(),
+            &[a, b, c] => memchr::memchr3(a, b, c, text).is_some(),
+            more => text.iter().any(|b| more.binary_search(b).is_ok()),
         };
-        if found || self.cased.as_ref().is_some_and(|s| s.any_in(line)) {
+        if found || self.cased.as_ref().is_some_and(|s| s.any_in(text)) {
             return true;
         }
         let Some(caseless) = &self.caseless else {
             return false;
         };
-        lowercased(line, |lower| caseless.any_in(lower))
+        caseless.any_in(line.lower())
     }
+}
+
+thread_local! {
+    /// The buffer a line is lower-cased into, reused by each thread.
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// `f` of `line` with its ASCII letters lower-cased, in a buffer each thread
 /// reuses.
 pub fn lowercased<R>(line: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-    thread_local! {
-        static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     LOWER.with_borrow_mut(|lower| {
         lower.clear();
         lower.extend(line.iter().map(u8::to_ascii_lowercase));
@@ -343,9 +378,15 @@ mod tests {
             let (gate, re) = (Gate::new(pattern), regex::Regex::new(pattern).unwrap());
             for line in lines {
                 assert!(re.is_match(line), "{pattern} matches {line}");
-                assert!(gate.may_match(line), "{pattern}'s gate lets {line} through");
+                assert!(
+                    with_line(line, |l| gate.may_match(l)),
+                    "{pattern}'s gate lets {line} through"
+                );
             }
-            assert!(!gate.may_match("nothing of the kind here"), "{pattern}");
+            assert!(
+                !with_line("nothing of the kind here", |l| gate.may_match(l)),
+                "{pattern}"
+            );
         }
     }
 }
