@@ -195,10 +195,13 @@ thread_local! {
 /// `f` of `line` with its ASCII letters lower-cased, in a buffer each thread
 /// reuses.
 pub fn lowercased<R>(line: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-    LOWER.with_borrow_mut(|lower| {
-        lower.clear();
-        lower.extend(line.iter().map(u8::to_ascii_lowercase));
-        f(lower)
+    LOWER.with_borrow_mut(|buf| {
+        f(Line {
+            text: line,
+            buf,
+            lowered: false,
+        }
+        .lower())
     })
 }
 
