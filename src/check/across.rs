@@ -4,11 +4,16 @@
 use super::similarity;
 use crate::config::{ExactPolicy, Limits, NearPolicy};
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::error::Result;
+use crate::record::spill::{self, Row, Sorter, Table};
 use crate::record::store::Store;
 use rayon::prelude::*;
 use std::borrow::Cow;
 
-/// What the cross-file checks keep of each record.
+/// What the cross-file checks keep of each record. The `i`th fingerprint
+/// is the store's `i`th record (in insertion order); the list is spilled
+/// to a [`Table`], so its 49 bytes an article stay on disk.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fingerprint {
     /// The first 128 bits of `source_sha256` and `text_sha256`: equal
     /// prefixes of this length mean equal digests for any corpus that fits
@@ -21,12 +26,118 @@ pub struct Fingerprint {
     pub published: i32,
     /// Whether the record has a `url` (the policy prefers one that does).
     pub has_url: bool,
-    /// Index in the store, in insertion order.
-    pub record: u32,
     /// Index of the file in the list of names the checks are given (a
     /// number, not the path again: at a million files the paths would
     /// double the memory the checks need).
     pub name: u32,
+}
+
+/// How errors name the file the fingerprints are spilled to.
+pub const FINGERPRINTS: &str = "the fingerprint spill file (a temporary file)";
+
+impl Row for Fingerprint {
+    const SIZE: usize = 49;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.source.to_le_bytes());
+        out.extend_from_slice(&self.text.to_le_bytes());
+        out.extend_from_slice(&self.id.to_le_bytes());
+        out.extend_from_slice(&self.published.to_le_bytes());
+        out.push(u8::from(self.has_url));
+        out.extend_from_slice(&self.name.to_le_bytes());
+    }
+    fn get(b: &[u8]) -> Self {
+        let at = |from: usize| -> [u8; 16] { b[from..from + 16].try_into().unwrap_or_default() };
+        let word = |from: usize| -> [u8; 4] { b[from..from + 4].try_into().unwrap_or_default() };
+        Fingerprint {
+            source: u128::from_le_bytes(at(0)),
+            text: u128::from_le_bytes(at(16)),
+            id: u64::from_le_bytes(b[32..40].try_into().unwrap_or_default()),
+            published: i32::from_le_bytes(word(40)),
+            has_url: b[44] != 0,
+            name: u32::from_le_bytes(word(45)),
+        }
+    }
+}
+
+/// A key of one grouping and the index of its fingerprint: what the
+/// groupings sort, 20 bytes an article, in runs past the sort budget.
+impl Row for (u128, u32) {
+    const SIZE: usize = 20;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.0.to_be_bytes());
+        out.extend_from_slice(&self.1.to_be_bytes());
+    }
+    fn get(b: &[u8]) -> Self {
+        (
+            u128::from_be_bytes(b[..16].try_into().unwrap_or_default()),
+            u32::from_be_bytes(b[16..20].try_into().unwrap_or_default()),
+        )
+    }
+}
+
+/// A fingerprint and its index.
+type Member = (usize, Fingerprint);
+
+/// A set of fingerprint indices, a bit each.
+#[derive(Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn count(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// Calls `each` with every group of two or more fingerprints outside
+/// `skip` that agree on `key`, in key order, each group sorted by file
+/// name (then index). The keys are sorted by [`Sorter`], so past the sort
+/// budget they spill, and only a group's own fingerprints are read back.
+fn groups<'n>(
+    fps: &Table<Fingerprint>,
+    key: fn(&Fingerprint) -> u128,
+    skip: Option<&Bits>,
+    name: &dyn Fn(&Fingerprint) -> Cow<'n, str>,
+    each: &mut dyn FnMut(&[Member]),
+) -> Result<()> {
+    let mut sorter = Sorter::<(u128, u32)>::new(spill::budget());
+    for row in fps.scan() {
+        let (i, f) = row?;
+        if !skip.is_some_and(|s| s.has(i)) {
+            sorter.push((key(&f), i as u32))?;
+        }
+    }
+    let mut run: Vec<u32> = Vec::new();
+    let mut at = None;
+    let mut close = |run: &mut Vec<u32>| -> Result<()> {
+        if run.len() > 1 {
+            let mut members = run
+                .iter()
+                .map(|&i| Ok((i as usize, fps.get(i as usize)?)))
+                .collect::<Result<Vec<Member>>>()?;
+            members.sort_by(|a, b| name(&a.1).cmp(&name(&b.1)).then(a.0.cmp(&b.0)));
+            each(&members);
+        }
+        run.clear();
+        Ok(())
+    };
+    for keyed in sorter.finish()? {
+        let (k, i) = keyed?;
+        if at != Some(k) {
+            close(&mut run)?;
+            at = Some(k);
+        }
+        run.push(i);
+    }
+    close(&mut run)
 }
 
 /// How a dropped record copies the one kept.
@@ -78,26 +189,26 @@ pub struct Lineage {
 
 /// The lineage of what the policy dropped, sorted by the dropped file.
 pub fn lineage<'n>(
-    fps: &[Fingerprint],
+    fps: &Table<Fingerprint>,
     dropped: &[Dropped],
     names: &dyn Fn(u32) -> Cow<'n, str>,
-) -> Vec<Lineage> {
-    let mut rows: Vec<Lineage> = dropped
+) -> Result<Vec<Lineage>> {
+    let mut rows = dropped
         .iter()
         .map(|d| {
-            let (a, b) = (&fps[d.dropped], &fps[d.kept]);
-            Lineage {
+            let (a, b) = (fps.get(d.dropped)?, fps.get(d.kept)?);
+            Ok(Lineage {
                 dropped_id: crate::record::ArticleId::from_u64(a.id),
                 kept_id: crate::record::ArticleId::from_u64(b.id),
                 kind: d.kind,
                 similarity: d.similarity,
                 dropped_file: names(a.name).into_owned(),
                 kept_file: names(b.name).into_owned(),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<Lineage>>>()?;
     rows.sort_by(|a, b| a.dropped_file.cmp(&b.dropped_file));
-    rows
+    Ok(rows)
 }
 
 /// What the checks across files found, and what the policy drops.
@@ -110,16 +221,6 @@ pub struct Across {
 /// The setting that dropped a copy, as a finding names it.
 const EXACT_KEPT: &str = "exact";
 const NEAR_KEPT: &str = "near";
-
-/// The top 64 bits of a digest prefix, the part that tells two apart.
-fn high(key: u128) -> u64 {
-    (key >> 64) as u64
-}
-
-/// The bits of a 64-bit key held in a `u128`.
-fn low(key: u128) -> u64 {
-    key as u64
-}
 
 /// Rules across articles, from their fingerprints (bodies are read back
 /// from the store only for near-duplicate candidates). Each finding is
@@ -135,34 +236,31 @@ fn low(key: u128) -> u64 {
 /// file name), never on the order of `fps`: a sharded build's merge keeps
 /// the same ones as a plain build.
 pub fn across<'n>(
-    fps: &[Fingerprint],
+    fps: &Table<Fingerprint>,
     names: &dyn Fn(u32) -> Cow<'n, str>,
     store: &mut Store,
     limits: &Limits,
-) -> crate::error::Result<Across> {
+) -> Result<Across> {
+    let n = fps.len();
     let mut out = Vec::new();
     let mut dropped = Vec::new();
     let name = |f: &Fingerprint| names(f.name);
     // The policy's preference, best first.
-    let keep_order = |a: usize, b: usize| {
-        let (fa, fb) = (&fps[a], &fps[b]);
-        (fa.published, !fa.has_url, fa.id)
-            .cmp(&(fb.published, !fb.has_url, fb.id))
-            .then_with(|| name(fa).cmp(&name(fb)))
-    };
-    let keeper = |group: &[usize]| -> usize {
-        group
-            .iter()
-            .copied()
-            .min_by(|&a, &b| keep_order(a, b))
-            .expect("groups are not empty")
+    let prefer = |(_, a): &Member, (_, b): &Member| {
+        (a.published, !a.has_url, a.id)
+            .cmp(&(b.published, !b.has_url, b.id))
+            .then_with(|| name(a).cmp(&name(b)))
     };
     let exact_keep = limits.dedup.exact == ExactPolicy::KeepOne;
     // Releases the policy's choice of an exact group; marks the rest `gone`.
-    let keep_one = |group: &[usize], kind, gone: &mut [bool], dropped: &mut Vec<Dropped>| {
-        let kept = keeper(group);
-        for &i in group.iter().filter(|&&i| i != kept) {
-            gone[i] = true;
+    let keep_one = |group: &[Member], kind, gone: &mut Bits, dropped: &mut Vec<Dropped>| {
+        let kept = group
+            .iter()
+            .min_by(|a, b| prefer(a, b))
+            .expect("groups are not empty")
+            .0;
+        for &(i, _) in group.iter().filter(|m| m.0 != kept) {
+            gone.set(i);
             dropped.push(Dropped {
                 dropped: i,
                 kept,
@@ -172,49 +270,17 @@ pub fn across<'n>(
             });
         }
     };
-    let mut order: Vec<usize> = Vec::with_capacity(fps.len());
-    // Fingerprints in `key` order, ties by file name. 64 bits of each key
-    // (`part`) are sorted as a compact list of their own, 16 bytes an
-    // entry: sorting indices by looking each fingerprint up took 3 cache
-    // misses a comparison, seconds at a million. Runs that agree on those
-    // bits are put in full order after.
-    let by = |key: fn(&Fingerprint) -> u128, part: fn(u128) -> u64, order: &mut Vec<usize>| {
-        let mut keyed: Vec<(u64, u32)> = fps
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (part(key(f)), i as u32))
-            .collect();
-        keyed.par_sort_unstable();
-        order.clear();
-        order.extend(keyed.iter().map(|&(_, i)| i as usize));
-        let mut at = 0;
-        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
-            if group.len() > 1 {
-                order[at..at + group.len()].sort_by(|&a, &b| {
-                    key(&fps[a])
-                        .cmp(&key(&fps[b]))
-                        .then_with(|| name(&fps[a]).cmp(&name(&fps[b])))
-                });
-            }
-            at += group.len();
-        }
-    };
 
     // Exact copies of the source: reported once, and left out of the rest.
-    let mut copy = vec![false; fps.len()];
-    by(|f| f.source, high, &mut order);
-    for group in order.chunk_by(|&a, &b| fps[a].source == fps[b].source) {
-        if group.len() < 2 {
-            continue;
-        }
+    let mut copy = Bits::new(n);
+    groups(fps, |f| f.source, None, &name, &mut |group| {
         if exact_keep {
             keep_one(group, DuplicateKind::Source, &mut copy, &mut dropped);
-            continue;
+            return;
         }
-        let first = &fps[group[0]];
-        for &i in &group[1..] {
-            copy[i] = true;
-            let a = &fps[i];
+        let first = &group[0].1;
+        for (i, a) in &group[1..] {
+            copy.set(*i);
             out.push(
                 Diagnostic::new(
                     name(a),
@@ -228,14 +294,17 @@ pub fn across<'n>(
                 .help(format!("delete one of `{}` and `{}`", name(first), name(a))),
             );
         }
-    }
+    })?;
 
-    by(|f| u128::from(f.id), low, &mut order);
-    for group in order.chunk_by(|&a, &b| fps[a].id == fps[b].id) {
-        let distinct: Vec<usize> = group.iter().copied().filter(|&i| !copy[i]).collect();
-        for &i in distinct.iter().skip(1) {
-            let (first, a) = (&fps[distinct[0]], &fps[i]);
-            out.push(
+    groups(
+        fps,
+        |f| u128::from(f.id),
+        Some(&copy),
+        &name,
+        &mut |group| {
+            let first = &group[0].1;
+            for (_, a) in &group[1..] {
+                out.push(
                 Diagnostic::new(
                     name(a),
                     Rule::IdCollision,
@@ -246,23 +315,19 @@ pub fn across<'n>(
                 )
                 .help("report this: it is a 1 in 2^64 event per pair and needs a new id_rule"),
             );
-        }
-    }
+            }
+        },
+    )?;
 
     let mut same_text = copy.clone();
-    by(|f| f.text, high, &mut order);
-    for group in order.chunk_by(|&a, &b| fps[a].text == fps[b].text) {
-        let distinct: Vec<usize> = group.iter().copied().filter(|&i| !copy[i]).collect();
-        if distinct.len() < 2 {
-            continue;
-        }
+    groups(fps, |f| f.text, Some(&copy), &name, &mut |group| {
         if exact_keep {
-            keep_one(&distinct, DuplicateKind::Text, &mut same_text, &mut dropped);
-            continue;
+            keep_one(group, DuplicateKind::Text, &mut same_text, &mut dropped);
+            return;
         }
-        for &i in distinct.iter().skip(1) {
-            same_text[i] = true;
-            let (first, a) = (&fps[distinct[0]], &fps[i]);
+        let first = &group[0].1;
+        for (i, a) in &group[1..] {
+            same_text.set(*i);
             out.push(
                 Diagnostic::new(
                     name(a),
@@ -275,27 +340,24 @@ pub fn across<'n>(
                 .help(format!("keep one of `{}` and `{}`", name(first), name(a))),
             );
         }
-    }
+    })?;
+    drop(copy);
 
-    // Near duplicates among distinct bodies: exact copies are reported above.
-    let kept: Vec<usize> = (0..fps.len()).filter(|&i| !same_text[i]).collect();
-    let mut near = Vec::new();
-    // Sketches are read back from the store a band at a time; `slot`
-    // takes a record to its place among the kept.
-    let mut slot = vec![u32::MAX; store.row_count()];
-    for (x, &i) in kept.iter().enumerate() {
-        slot[fps[i].record as usize] = x as u32;
-    }
-    let candidates = similarity::candidates_by(kept.len(), |band, column| {
+    // Near duplicates among distinct bodies: exact copies are reported
+    // above. Sketches are read back from the store a band at a time; a
+    // store row is its fingerprint's index.
+    assert_eq!(store.row_count(), n, "a sketch row for every fingerprint");
+    let candidates = similarity::candidates_by(n - same_text.count(), |band, column| {
         store.column(band, &mut |row, key| {
-            if let Some(&x) = slot.get(row).filter(|&&x| x != u32::MAX) {
-                column.push((key, x));
+            if !same_text.has(row) {
+                column.push((key, row as u32));
             }
         })
     })?;
-    drop(slot);
+    drop(same_text);
     store.flush()?;
     let store = &*store;
+    let mut near = Vec::new();
     // Scored on every thread, a batch at a time (bodies are read back for
     // it), and kept in candidate order. A body is in many pairs (candidates
     // come sorted by their first member), so each body of a batch is read
@@ -306,44 +368,46 @@ pub fn across<'n>(
         members.dedup();
         let sets = members
             .par_iter()
-            .map(|&x| {
-                let record = fps[kept[x as usize]].record as usize;
-                Ok(similarity::shingles(&store.inserted_body(record)?))
-            })
-            .collect::<crate::error::Result<Vec<Vec<u64>>>>()?;
+            .map(|&x| Ok(similarity::shingles(&store.inserted_body(x as usize)?)))
+            .collect::<Result<Vec<Vec<u64>>>>()?;
         let set = |x: u32| &sets[members.binary_search(&x).expect("a member of the batch")];
         let scored: Vec<Option<(usize, usize, f64)>> = batch
             .par_iter()
             .map(|&(x, y)| {
                 let score = similarity::jaccard(set(x), set(y));
                 (score >= limits.near_duplicate_threshold)
-                    .then(|| (kept[x as usize], kept[y as usize], score))
+                    .then_some((x as usize, y as usize, score))
             })
             .collect();
         near.extend(scored.into_iter().flatten());
     }
     if limits.dedup.near == NearPolicy::KeepOne {
-        keep_one_near(&near, &keep_order, &mut dropped);
+        let mut nodes: Vec<usize> = near.iter().flat_map(|&(i, j, _)| [i, j]).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let members = nodes
+            .iter()
+            .map(|&i| Ok((i, fps.get(i)?)))
+            .collect::<Result<Vec<Member>>>()?;
+        let member = |i: usize| &members[nodes.binary_search(&i).expect("a node")];
+        keep_one_near(&near, &|a, b| prefer(member(a), member(b)), &mut dropped);
     } else {
         for (i, j, score) in near {
-            let (first, later) = if name(&fps[i]) <= name(&fps[j]) {
-                (&fps[i], &fps[j])
-            } else {
-                (&fps[j], &fps[i])
-            };
+            let (a, b) = (fps.get(i)?, fps.get(j)?);
+            let (first, later) = if name(&a) <= name(&b) { (a, b) } else { (b, a) };
             out.push(
                 Diagnostic::new(
-                    name(later),
+                    name(&later),
                     Rule::NearDuplicate,
                     format!(
                         "the body is {:.0}% the same as that of `{}` (Jaccard similarity {score:.3} of word 5-shingles)",
                         score * 100.0,
-                        name(first)
+                        name(&first)
                     ),
                 )
                 .help(format!(
                     "if both are the same story, keep one of `{}` and `{}`; if they are different articles, ignore this warning",
-                    name(first), name(later)
+                    name(&first), name(&later)
                 )),
             );
         }
@@ -366,7 +430,15 @@ pub fn across<'n>(
     }
     dropped.sort_by_key(|d| d.dropped);
     // Under a keep-one policy a finding informs: nothing is left to fix.
-    out.extend(dropped.iter().map(|d| dropped_note(d, fps, &name)));
+    for d in &dropped {
+        let via = d.via.map(|(via, _)| fps.get(via)).transpose()?;
+        out.push(dropped_note(
+            d,
+            name(&fps.get(d.dropped)?),
+            name(&fps.get(d.kept)?),
+            via.as_ref().map(name),
+        ));
+    }
     Ok(Across {
         diagnostics: out,
         dropped,
@@ -413,14 +485,15 @@ fn keep_one_near(
     }
 }
 
-/// The note on a dropped record's file: what it copies, and that the copy
-/// is released in its place.
-fn dropped_note<'n>(
+/// The note on a dropped record's file: what it copies (through `via`, a
+/// record itself dropped, when there is one), and that the copy is
+/// released in its place.
+fn dropped_note(
     d: &Dropped,
-    fps: &[Fingerprint],
-    name: &dyn Fn(&Fingerprint) -> Cow<'n, str>,
+    dropped: Cow<str>,
+    kept: Cow<str>,
+    via: Option<Cow<str>>,
 ) -> Diagnostic {
-    let kept = name(&fps[d.kept]);
     let near = |score: f64| {
         format!(
             "{:.0}% the same as that of `{kept}` (Jaccard similarity {score:.3} of word 5-shingles)",
@@ -443,7 +516,7 @@ fn dropped_note<'n>(
             format!("the body is {}", near(d.similarity)),
             NEAR_KEPT,
         ),
-        (DuplicateKind::Near, Some((via, how))) => (
+        (DuplicateKind::Near, Some((_, how))) => (
             if how == DuplicateKind::Source {
                 Rule::DuplicateSource
             } else {
@@ -451,14 +524,14 @@ fn dropped_note<'n>(
             },
             format!(
                 "a copy of `{}`, itself dropped: its body is {}",
-                name(&fps[via]),
+                via.as_deref().unwrap_or_default(),
                 near(d.similarity)
             ),
             EXACT_KEPT,
         ),
     };
     let mut diagnostic = Diagnostic::new(
-        name(&fps[d.dropped]),
+        dropped,
         rule,
         format!("dropped from the release: {what}, which is kept"),
     )
@@ -473,24 +546,31 @@ fn dropped_note<'n>(
 mod tests {
     use super::*;
 
-    fn fp(source: u128, id: u64, record: u32) -> Fingerprint {
+    /// A fingerprint of file `name`, its text the same as its source.
+    fn fp(source: u128, id: u64, name: u32) -> Fingerprint {
         Fingerprint {
             source,
             text: source,
             id,
             published: 0,
             has_url: false,
-            record,
-            name: record,
+            name,
         }
     }
 
-    /// A store with a sketch row for every record the fingerprints name,
-    /// each row its own (no near-duplicate candidates).
+    fn table(fps: &[Fingerprint]) -> Table<Fingerprint> {
+        let mut out = spill::Appender::new(FINGERPRINTS).unwrap();
+        for f in fps {
+            out.push(f).unwrap();
+        }
+        out.seal().unwrap()
+    }
+
+    /// A store with a sketch row for every fingerprint, each row its own
+    /// (no near-duplicate candidates).
     fn store_for(fps: &[Fingerprint]) -> Store {
         let mut store = Store::new().unwrap();
-        let records = fps.iter().map(|f| f.record + 1).max().unwrap_or(0);
-        for r in 0..records {
+        for r in 0..fps.len() as u32 {
             store.push_row(&[r; similarity::BANDS]).unwrap();
         }
         store
@@ -500,13 +580,36 @@ mod tests {
     fn findings(fps: &[Fingerprint], names: &[&'static str]) -> Vec<Diagnostic> {
         let mut store = store_for(fps);
         across(
-            fps,
+            &table(fps),
             &|i| Cow::Borrowed(names[i as usize]),
             &mut store,
             &Limits::default(),
         )
         .unwrap()
         .diagnostics
+    }
+
+    #[test]
+    fn fingerprints_come_back_from_their_table_as_pushed() {
+        let mut fps: Vec<Fingerprint> = (0..5000u32)
+            .map(|i| Fingerprint {
+                source: u128::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835),
+                text: u128::MAX - u128::from(i),
+                id: u64::from(i) << 40 | 0xfe,
+                published: i as i32 - 2500,
+                has_url: i % 3 == 0,
+                name: i * 7,
+            })
+            .collect();
+        fps[17].published = i32::MAX;
+        let t = table(&fps);
+        assert_eq!(t.len(), fps.len());
+        // More rows than one block of reading holds, in order.
+        let back: Vec<(usize, Fingerprint)> = t.scan().map(Result::unwrap).collect();
+        assert_eq!(back, fps.iter().copied().enumerate().collect::<Vec<_>>());
+        for i in [0, 17, 1337, 4999] {
+            assert_eq!(t.get(i).unwrap(), fps[i]);
+        }
     }
 
     #[test]
@@ -547,7 +650,7 @@ mod tests {
         let run = |fps: &[Fingerprint]| {
             let mut store = store_for(fps);
             across(
-                fps,
+                &table(fps),
                 &|i| Cow::Borrowed(names[i as usize]),
                 &mut store,
                 &keep_one(),

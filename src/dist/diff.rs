@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::input::digest::sha256_u128;
-use crate::record::spill::{self, Fixed, Sorter};
+use crate::record::spill::{self, Row, Sorter};
 use crate::record::store::Store;
 use crate::record::{Article, ArticleId, FIELDS};
 use crate::release::layout::Records;
@@ -159,7 +159,7 @@ struct ById {
     file: u128,
 }
 
-impl Fixed for ById {
+impl Row for ById {
     const SIZE: usize = 40;
     fn put(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.id.to_be_bytes());
@@ -185,7 +185,7 @@ struct ByFile {
     id: u64,
 }
 
-impl Fixed for ByFile {
+impl Row for ByFile {
     const SIZE: usize = 24;
     fn put(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.file.to_be_bytes());

@@ -8,7 +8,7 @@
 use super::cache::ParseCache;
 use super::partition::Shard;
 use super::timings::{self, Stage};
-use crate::check::across::{Fingerprint, Lineage};
+use crate::check::across::{Fingerprint, Lineage, FINGERPRINTS};
 use crate::check::similarity::{self, Sketch};
 use crate::config::Limits;
 use crate::diagnostic::{self, Diagnostic, Rule};
@@ -20,6 +20,7 @@ use crate::input::sources::{InputFile, Sources, SourcesDigest};
 use crate::parse::{self, Parsed};
 use crate::record::article::Order;
 use crate::record::schema;
+use crate::record::spill::{Appender, Table};
 use crate::record::store::{Keep, Store};
 use crate::record::Article;
 use rayon::prelude::*;
@@ -123,9 +124,12 @@ pub fn load_entries(
     let mut taken = Taken {
         store: Store::keeping(keep)?,
         diagnostics: Vec::new(),
-        fingerprints: Vec::new(),
+        // A shard runs no checks across files: nothing to keep for them.
+        fingerprints: shard
+            .is_none()
+            .then(|| Appender::new(FINGERPRINTS))
+            .transpose()?,
         digest: SourcesDigest::new(extra),
-        shard,
     };
     // Each chunk is processed on the pool while the one before it is taken
     // in, so no core waits for the serial intake (it is about a tenth of the
@@ -177,17 +181,15 @@ pub fn load_entries(
     // A shard sees part of the corpus: `merge` runs the cross-file checks
     // over all of it.
     let mut duplicates = Vec::new();
-    if shard.is_none() {
+    if let Some(fingerprints) = fingerprints {
+        let fingerprints = fingerprints.seal()?;
         let names = |i: u32| entries[i as usize].shown();
         let across = timings::time(Stage::CrossFile, || {
             crate::check::across::across(&fingerprints, &names, &mut store, limits)
         })?;
         diagnostics.extend(across.diagnostics);
-        duplicates = drop_duplicates(&mut store, &fingerprints, &across.dropped, &names);
+        duplicates = drop_duplicates(&mut store, &fingerprints, &across.dropped, &names)?;
     }
-    // The cache's index is written from a list as long as the corpus: not
-    // while the fingerprints are still held as well.
-    drop(fingerprints);
     store.finish()?;
     if let Some(c) = cache {
         c.finish();
@@ -221,7 +223,7 @@ struct Kept {
     /// which are also what the cache holds, or the body.
     bytes: Vec<u8>,
     sketch: Sketch,
-    /// Its `record` and `name` are the intake's to fill in.
+    /// Its `name` is the intake's to fill in.
     fingerprint: Fingerprint,
 }
 
@@ -241,7 +243,6 @@ impl Intake {
                 id: article.id.as_u64(),
                 published: order.published,
                 has_url: article.url.is_some(),
-                record: 0,
                 name: 0,
             };
             let bytes = match keep {
@@ -268,9 +269,9 @@ impl Intake {
 struct Taken {
     store: Store,
     diagnostics: Vec<Diagnostic>,
-    fingerprints: Vec<Fingerprint>,
+    /// The `i`th is the store's `i`th record's; `None` for a shard.
+    fingerprints: Option<Appender<Fingerprint>>,
     digest: SourcesDigest,
-    shard: Option<Shard>,
 }
 
 impl Taken {
@@ -311,16 +312,14 @@ impl Taken {
                 self.digest.add(input);
             }
             if let Some(kept) = intake.record {
-                let record = self.store.push_kept(kept.order, &kept.bytes)? as u32;
-                // A shard runs no checks across files: no sketches to keep.
-                if self.shard.is_none() {
+                self.store.push_kept(kept.order, &kept.bytes)?;
+                if let Some(fingerprints) = self.fingerprints.as_mut() {
                     self.store.push_row(&kept.sketch)?;
+                    fingerprints.push(&Fingerprint {
+                        name: (start + i) as u32,
+                        ..kept.fingerprint
+                    })?;
                 }
-                self.fingerprints.push(Fingerprint {
-                    record,
-                    name: (start + i) as u32,
-                    ..kept.fingerprint
-                });
             }
         }
         Ok((n, ops))
@@ -349,14 +348,11 @@ impl CacheOp {
 /// returns their lineage.
 pub fn drop_duplicates<'n>(
     store: &mut Store,
-    fingerprints: &[Fingerprint],
+    fingerprints: &Table<Fingerprint>,
     dropped: &[crate::check::across::Dropped],
     names: &dyn Fn(u32) -> std::borrow::Cow<'n, str>,
-) -> Vec<Lineage> {
-    let records: Vec<usize> = dropped
-        .iter()
-        .map(|d| fingerprints[d.dropped].record as usize)
-        .collect();
+) -> Result<Vec<Lineage>> {
+    let records: Vec<usize> = dropped.iter().map(|d| d.dropped).collect();
     store.drop_inserted(&records);
     crate::check::across::lineage(fingerprints, dropped, names)
 }

@@ -9,7 +9,7 @@
 use super::corpus::Corpus;
 use super::inputs::Inputs;
 use super::partition::Shard;
-use crate::check::across::Fingerprint;
+use crate::check::across::{Fingerprint, FINGERPRINTS};
 use crate::check::similarity;
 use crate::config::{self, DatasetConfig};
 use crate::diagnostic::{self, Diagnostic, Rule, Severity};
@@ -221,7 +221,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
     })?;
 
     let mut store = Store::new()?;
-    let mut fingerprints = Vec::new();
+    let mut fingerprints = crate::record::spill::Appender::new(FINGERPRINTS)?;
     let mut diagnostics = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for (m, d) in &parts {
@@ -249,25 +249,25 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
                 continue;
             }
             let article: Article = serde_json::from_slice(&line).map_err(json(&path))?;
-            let record = store.push(&article, &line)? as u32;
+            store.push(&article, &line)?;
             store.push_row(&similarity::sketch(&article.body))?;
-            fingerprints.push(Fingerprint {
+            fingerprints.push(&Fingerprint {
                 source: crate::input::digest::prefix128(&article.source_sha256),
                 text: crate::input::digest::prefix128(&article.text_sha256),
                 id: article.id.as_u64(),
                 published: article.order().published,
                 has_url: article.url.is_some(),
-                record,
                 name: names.len() as u32,
-            });
+            })?;
             names.push(article.source_file.clone());
         }
     }
+    let fingerprints = fingerprints.seal()?;
     let name = |i: u32| names[i as usize].as_str().into();
     let across = crate::check::across::across(&fingerprints, &name, &mut store, &config.limits)?;
     diagnostics.extend(across.diagnostics);
     let duplicates =
-        super::corpus::drop_duplicates(&mut store, &fingerprints, &across.dropped, &name);
+        super::corpus::drop_duplicates(&mut store, &fingerprints, &across.dropped, &name)?;
     store.finish()?;
     diagnostic::sort(&mut diagnostics);
     let inputs = Inputs {

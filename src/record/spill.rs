@@ -12,6 +12,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::marker::PhantomData;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 /// How errors name the sorter's anonymous files.
@@ -45,12 +47,17 @@ fn parse_size(v: &str) -> Option<usize> {
     digits.parse::<usize>().ok()?.checked_mul(unit)
 }
 
-/// A key of a fixed number of bytes.
-pub trait Fixed: Ord + Copy + 'static {
+/// A value of a fixed number of bytes, as a run or a [`Table`] stores it.
+pub trait Row: Copy + 'static {
     const SIZE: usize;
     fn put(&self, out: &mut Vec<u8>);
     fn get(bytes: &[u8]) -> Self;
 }
+
+/// A row that sorts: a key.
+pub trait Fixed: Row + Ord {}
+
+impl<T: Row + Ord> Fixed for T {}
 
 pub struct Sorter<T: Fixed> {
     buf: Vec<T>,
@@ -118,6 +125,116 @@ fn write_run<T: Fixed>(keys: impl Iterator<Item = Result<T>>) -> Result<File> {
     file.seek(SeekFrom::Start(0))
         .map_err(|e| Error::io(RUN, e))?;
     Ok(file)
+}
+
+/// Rows appended to an anonymous temporary file, then read back in order or
+/// by index (see [`Table`]): a list as long as the corpus that need not sit
+/// in memory.
+pub struct Appender<T: Row> {
+    name: &'static str,
+    file: File,
+    writer: BufWriter<Checked<File>>,
+    len: usize,
+    bytes: Vec<u8>,
+    row: PhantomData<T>,
+}
+
+impl<T: Row> Appender<T> {
+    /// An empty table; errors name its file as `name`.
+    pub fn new(name: &'static str) -> Result<Self> {
+        let (file, writer) = temporary(name, 1 << 16)?;
+        Ok(Appender {
+            name,
+            file,
+            writer,
+            len: 0,
+            bytes: Vec::with_capacity(T::SIZE),
+            row: PhantomData,
+        })
+    }
+
+    pub fn push(&mut self, row: &T) -> Result<()> {
+        self.bytes.clear();
+        row.put(&mut self.bytes);
+        debug_assert_eq!(self.bytes.len(), T::SIZE);
+        self.writer
+            .write_all(&self.bytes)
+            .map_err(|e| Error::io(self.name, e))?;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Ends appending: every row is written and can be read back.
+    pub fn seal(mut self) -> Result<Table<T>> {
+        self.writer.flush().map_err(|e| Error::io(self.name, e))?;
+        Ok(Table {
+            name: self.name,
+            file: self.file,
+            len: self.len,
+            row: PhantomData,
+        })
+    }
+}
+
+/// The rows an [`Appender`] wrote, read with positioned reads, so any
+/// number of readers on any thread can share it.
+pub struct Table<T: Row> {
+    name: &'static str,
+    file: File,
+    len: usize,
+    row: PhantomData<T>,
+}
+
+impl<T: Row> Table<T> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The `i`th row pushed.
+    pub fn get(&self, i: usize) -> Result<T> {
+        assert!(i < self.len, "row {i} of a table of {}", self.len);
+        let mut bytes = vec![0u8; T::SIZE];
+        self.file
+            .read_exact_at(&mut bytes, (i * T::SIZE) as u64)
+            .map_err(|e| Error::io(self.name, e))?;
+        Ok(T::get(&bytes))
+    }
+
+    /// Every row with its index, in the order pushed, read a block at a time.
+    pub fn scan(&self) -> impl Iterator<Item = Result<(usize, T)>> + '_ {
+        let per_block = ((1 << 16) / T::SIZE).max(1);
+        let mut block = Vec::new();
+        (0..self.len).step_by(per_block).flat_map(move |start| {
+            let end = (start + per_block).min(self.len);
+            block.resize((end - start) * T::SIZE, 0);
+            let read = self
+                .file
+                .read_exact_at(&mut block, (start * T::SIZE) as u64)
+                .map_err(|e| Error::io(self.name, e));
+            let rows: Vec<Result<(usize, T)>> = match read {
+                Ok(()) => block
+                    .chunks_exact(T::SIZE)
+                    .enumerate()
+                    .map(|(k, b)| Ok((start + k, T::get(b))))
+                    .collect(),
+                Err(e) => vec![Err(e)],
+            };
+            rows
+        })
+    }
+}
+
+/// An anonymous temporary file, through the fault gate, and a buffered
+/// writer of `capacity` bytes to it; errors name it as `name`.
+pub fn temporary(name: &'static str, capacity: usize) -> Result<(File, BufWriter<Checked<File>>)> {
+    let file = fault::check(Op::Create, Path::new(name))
+        .and_then(|()| tempfile::tempfile())
+        .map_err(|e| Error::io(format!("{name} in {}", std::env::temp_dir().display()), e))?;
+    let writer = BufWriter::with_capacity(
+        capacity,
+        Checked::new(file.try_clone().map_err(|e| Error::io(name, e))?, name),
+    );
+    Ok((file, writer))
 }
 
 /// The k-way merge of sorted runs.
@@ -188,7 +305,7 @@ impl<T: Fixed> Iterator for Merge<T> {
 }
 
 /// Ids and other 64-bit numbers.
-impl Fixed for u64 {
+impl Row for u64 {
     const SIZE: usize = 8;
     fn put(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.to_be_bytes());

@@ -5,12 +5,12 @@
 //! release order.
 
 use super::article::{Article, Order};
+use super::spill::temporary;
 use crate::error::{Error, Result};
-use crate::fault::{self, Checked, Op};
+use crate::fault::Checked;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
-use std::path::Path;
 
 /// How errors name the store's anonymous file.
 const SPILL: &str = "the record spill file (a temporary file)";
@@ -232,19 +232,6 @@ impl Store {
     pub fn iter(&self) -> impl Iterator<Item = Result<Article>> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
-}
-
-/// An anonymous temporary file, through the fault gate, and a buffered
-/// writer of `capacity` bytes to it; errors name it as `name`.
-fn temporary(name: &'static str, capacity: usize) -> Result<(File, BufWriter<Checked<File>>)> {
-    let file = fault::check(Op::Create, Path::new(name))
-        .and_then(|()| tempfile::tempfile())
-        .map_err(|e| Error::io(format!("{name} in {}", std::env::temp_dir().display()), e))?;
-    let writer = BufWriter::with_capacity(
-        capacity,
-        Checked::new(file.try_clone().map_err(|e| Error::io(name, e))?, name),
-    );
-    Ok((file, writer))
 }
 
 /// The rows' file and its writer.

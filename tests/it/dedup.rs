@@ -54,6 +54,21 @@ fn the_default_refuses_duplicates_and_writes_nothing() {
         stderr(&out)
     );
     assert!(!wd.exists("dist/1.0.0"));
+    // The groupings sort their keys in runs spilled past the sort budget:
+    // with a budget of a few bytes every finding is the same.
+    let findings = |budget: &str| {
+        let out = wd
+            .command(&["validate", "gen", "--format", "json"])
+            .env("NEWSCORPUS_SORT_BUFFER", budget)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let spilled = findings("16");
+    assert!(spilled.contains("\"duplicate-source\""), "{spilled}");
+    assert!(spilled.contains("\"near-duplicate\""), "{spilled}");
+    assert_eq!(spilled, findings("1G"));
 }
 
 #[test]
@@ -76,6 +91,14 @@ fn keep_one_releases_one_of_each_group_whatever_the_threads_order_or_shards() {
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         trees.push(tree(&wd.path().join(dist)));
     }
+    // Every grouping spilled, a key a run.
+    let out = wd
+        .command(&["build", "--seeds", "gen", "--out", "dist-spilled"])
+        .env("NEWSCORPUS_SORT_BUFFER", "16")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    trees.push(tree(&wd.path().join("dist-spilled")));
     // The same files created in reverse order.
     let mut files = tree(&wd.path().join("gen"));
     files.reverse();
