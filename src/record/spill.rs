@@ -164,6 +164,22 @@ impl<T: Row> Appender<T> {
         Ok(())
     }
 
+    /// How many rows were pushed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Makes every row pushed so far readable by [`Appender::get`].
+    pub fn flush(&mut self) -> Result<()> {
+        self.writer.flush().map_err(|e| Error::io(self.name, e))
+    }
+
+    /// The `i`th row pushed, if it was pushed before the last
+    /// [`Appender::flush`].
+    pub fn get(&self, i: usize) -> Result<T> {
+        read_row(&self.file, self.name, i, self.len)
+    }
+
     /// Ends appending: every row is written and can be read back.
     pub fn seal(mut self) -> Result<Table<T>> {
         self.writer.flush().map_err(|e| Error::io(self.name, e))?;
@@ -192,12 +208,7 @@ impl<T: Row> Table<T> {
 
     /// The `i`th row pushed.
     pub fn get(&self, i: usize) -> Result<T> {
-        assert!(i < self.len, "row {i} of a table of {}", self.len);
-        let mut bytes = vec![0u8; T::SIZE];
-        self.file
-            .read_exact_at(&mut bytes, (i * T::SIZE) as u64)
-            .map_err(|e| Error::io(self.name, e))?;
-        Ok(T::get(&bytes))
+        read_row(&self.file, self.name, i, self.len)
     }
 
     /// Every row with its index, in the order pushed, read a block at a time.
@@ -222,6 +233,21 @@ impl<T: Row> Table<T> {
             rows
         })
     }
+}
+
+fn read_row<T: Row>(file: &File, name: &'static str, i: usize, len: usize) -> Result<T> {
+    assert!(i < len, "row {i} of a table of {len}");
+    // Rows are small: read on the stack, not allocated for each read.
+    let (mut small, mut large) = ([0u8; 64], Vec::new());
+    let bytes = if T::SIZE <= small.len() {
+        &mut small[..T::SIZE]
+    } else {
+        large.resize(T::SIZE, 0);
+        &mut large[..]
+    };
+    file.read_exact_at(bytes, (i * T::SIZE) as u64)
+        .map_err(|e| Error::io(name, e))?;
+    Ok(T::get(bytes))
 }
 
 /// An anonymous temporary file, through the fault gate, and a buffered

@@ -1,11 +1,12 @@
 //! Records spilled to disk: each article is serialised once (the bytes that
 //! become its line of `articles.jsonl`) into an anonymous temporary file, and
-//! only a small sort key stays in memory. Memory stays flat however large
-//! the bodies are, and the release is written by reading records back in
-//! release order.
+//! its key (where it lies, what it sorts by) into another; at the end the
+//! keys are sorted into release order by the external sort. Nothing stays
+//! in memory for each record, and the release is written by reading records
+//! back in release order.
 
 use super::article::{Article, Order};
-use super::spill::temporary;
+use super::spill::{self, temporary, Appender, Row, Sorter, Table};
 use crate::error::{Error, Result};
 use crate::fault::Checked;
 use std::fs::File;
@@ -16,6 +17,8 @@ use std::os::unix::fs::FileExt;
 const SPILL: &str = "the record spill file (a temporary file)";
 /// How errors name the file of rows kept beside the records.
 const ROWS: &str = "the sketch spill file (a temporary file)";
+/// How errors name the files of record keys, in insertion and in release order.
+const KEYS: &str = "the record key spill file (a temporary file)";
 
 /// Numbers kept beside each record, a row of them to a record.
 pub const ROW: usize = 16;
@@ -27,6 +30,28 @@ pub struct Key {
     pub order: Order,
     pub offset: u64,
     pub len: u32,
+}
+
+impl Row for Key {
+    const SIZE: usize = 24;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.order.published.to_le_bytes());
+        out.extend_from_slice(&self.order.id.as_u64().to_le_bytes());
+        out.extend_from_slice(&self.offset.to_le_bytes());
+        out.extend_from_slice(&self.len.to_le_bytes());
+    }
+    fn get(b: &[u8]) -> Self {
+        let word = |at: usize| -> [u8; 4] { b[at..at + 4].try_into().unwrap_or_default() };
+        let long = |at: usize| -> [u8; 8] { b[at..at + 8].try_into().unwrap_or_default() };
+        Key {
+            order: Order {
+                published: i32::from_le_bytes(word(0)),
+                id: crate::input::id::ArticleId::from_u64(u64::from_le_bytes(long(4))),
+            },
+            offset: u64::from_le_bytes(long(12)),
+            len: u32::from_le_bytes(word(20)),
+        }
+    }
 }
 
 /// What a store keeps of each record.
@@ -48,7 +73,12 @@ pub struct Store {
     writer: Option<BufWriter<Checked<File>>>,
     file: File,
     end: u64,
-    keys: Vec<Key>,
+    /// The keys in insertion order, until `finish`.
+    inserted: Option<Appender<Key>>,
+    /// Insertion indices the duplicate policy left out, sorted.
+    dropped: Vec<usize>,
+    /// The keys of the records kept, in release order, after `finish`.
+    released: Option<Table<Key>>,
 }
 
 impl Store {
@@ -64,7 +94,9 @@ impl Store {
             writer: Some(writer),
             file,
             end: 0,
-            keys: Vec::new(),
+            inserted: Some(Appender::new(KEYS)?),
+            dropped: Vec::new(),
+            released: None,
         })
     }
 
@@ -89,8 +121,9 @@ impl Store {
             len: kept.len() as u32,
         };
         self.end += kept.len() as u64;
-        self.keys.push(key);
-        Ok(self.keys.len() - 1)
+        let keys = self.inserted.as_mut().expect("store is open for writing");
+        keys.push(&key)?;
+        Ok(keys.len() - 1)
     }
 
     /// Appends a row of numbers (rows are numbered in the order they come).
@@ -145,18 +178,9 @@ impl Store {
     /// Leaves out the records with these insertion indices (duplicates the
     /// policy dropped); before `finish`, which forgets insertion order.
     pub fn drop_inserted(&mut self, records: &[usize]) {
-        if records.is_empty() {
-            return;
-        }
-        let mut gone = vec![false; self.keys.len()];
-        for &r in records {
-            gone[r] = true;
-        }
-        let mut i = 0;
-        self.keys.retain(|_| {
-            i += 1;
-            !gone[i - 1]
-        });
+        self.dropped.extend_from_slice(records);
+        self.dropped.sort_unstable();
+        self.dropped.dedup();
     }
 
     /// Ends writing and puts the records in release order (published, nulls
@@ -169,7 +193,27 @@ impl Store {
         if let Some(mut w) = self.writer.take() {
             w.flush().map_err(|e| Error::io(SPILL, e))?;
         }
-        self.keys.sort_unstable_by_key(|k| (k.order, k.offset));
+        let inserted = self
+            .inserted
+            .take()
+            .expect("a store is finished once")
+            .seal()?;
+        // A key's offset is unique, so the keys' own order is release
+        // order with ties (none) broken by position: what any budget gives.
+        let mut sorter = Sorter::<Key>::new(spill::budget());
+        let mut dropped = self.dropped.iter().peekable();
+        for row in inserted.scan() {
+            let (i, key) = row?;
+            if dropped.next_if_eq(&&i).is_none() {
+                sorter.push(key)?;
+            }
+        }
+        drop(inserted);
+        let mut released = Appender::new(KEYS)?;
+        for key in sorter.finish()? {
+            released.push(&key?)?;
+        }
+        self.released = Some(released.seal()?);
         Ok(())
     }
 
@@ -178,15 +222,23 @@ impl Store {
         if let Some(w) = self.writer.as_mut() {
             w.flush().map_err(|e| Error::io(SPILL, e))?;
         }
+        if let Some(keys) = self.inserted.as_mut() {
+            keys.flush()?;
+        }
         Ok(())
     }
 
+    /// How many records the store holds (less those dropped).
     pub fn len(&self) -> usize {
-        self.keys.len()
+        match (&self.released, &self.inserted) {
+            (Some(keys), _) => keys.len(),
+            (None, Some(keys)) => keys.len() - self.dropped.len(),
+            (None, None) => 0,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.len() == 0
     }
 
     fn read(&self, key: &Key) -> Result<Vec<u8>> {
@@ -201,7 +253,8 @@ impl Store {
     /// `finish`), from a store that keeps records.
     pub fn raw(&self, i: usize) -> Result<Vec<u8>> {
         assert_eq!(self.keep, Keep::Records, "this store keeps only bodies");
-        self.read(&self.keys[i])
+        let keys = self.released.as_ref().expect("a finished store");
+        self.read(&keys.get(i)?)
     }
 
     pub fn get(&self, i: usize) -> Result<Article> {
@@ -216,7 +269,8 @@ impl Store {
         struct Body {
             body: String,
         }
-        let raw = self.read(&self.keys[i])?;
+        let keys = self.inserted.as_ref().expect("a store not yet finished");
+        let raw = self.read(&keys.get(i)?)?;
         if self.keep == Keep::Bodies {
             return String::from_utf8(raw).map_err(|_| {
                 Error::io(
@@ -255,6 +309,38 @@ impl Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_come_back_in_release_order_without_those_dropped() {
+        let mut store = Store::new().unwrap();
+        let order = |published, id| Order {
+            published,
+            id: crate::input::id::ArticleId::from_u64(id),
+        };
+        // Inserted out of order: undated (i32::MAX) last, then by day, then id.
+        let records = [
+            (order(i32::MAX, 1), "undated"),
+            (order(738_000, 9), "late"),
+            (order(737_000, 5), "early, id 5"),
+            (order(737_000, 2), "early, id 2"),
+            (order(737_500, 3), "dropped"),
+            (order(737_000, 4), ""),
+        ];
+        let json = |body: &str| format!(r#"{{"body":"{body}"}}"#);
+        for (i, (o, body)) in records.iter().enumerate() {
+            assert_eq!(store.push_kept(*o, json(body).as_bytes()).unwrap(), i);
+        }
+        store.flush().unwrap();
+        assert_eq!(store.inserted_body(4).unwrap(), "dropped");
+        store.drop_inserted(&[4]);
+        assert_eq!(store.len(), 5);
+        store.finish().unwrap();
+        let back: Vec<String> = (0..store.len())
+            .map(|i| String::from_utf8(store.raw(i).unwrap()).unwrap())
+            .collect();
+        let want = ["early, id 2", "", "early, id 5", "late", "undated"];
+        assert_eq!(back, want.map(json));
+    }
 
     #[test]
     fn rows_come_back_a_column_at_a_time_in_order() {
