@@ -26,6 +26,7 @@ mod parse;
 mod pipeline;
 mod record;
 mod release;
+mod spill;
 
 use std::path::Path;
 

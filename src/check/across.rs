@@ -5,8 +5,8 @@ use super::similarity;
 use crate::config::{ExactPolicy, Limits, NearPolicy};
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::error::Result;
-use crate::record::spill::{self, Row, Sorter, Table};
 use crate::record::store::Store;
+use crate::spill::{self, Row, Sorter, Table};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -75,8 +75,27 @@ impl Row for (u128, u32) {
     }
 }
 
-/// A fingerprint and its index.
-type Member = (usize, Fingerprint);
+/// A fingerprint, its index, and its file's name.
+struct Member<'n> {
+    i: usize,
+    fp: Fingerprint,
+    name: Cow<'n, str>,
+}
+
+impl<'n> Member<'n> {
+    fn read(
+        fps: &Table<Fingerprint>,
+        i: usize,
+        names: &dyn Fn(u32) -> Result<Cow<'n, str>>,
+    ) -> Result<Self> {
+        let fp = fps.get(i)?;
+        Ok(Member {
+            i,
+            fp,
+            name: names(fp.name)?,
+        })
+    }
+}
 
 /// A set of fingerprint indices, a bit each.
 #[derive(Clone)]
@@ -105,8 +124,8 @@ fn groups<'n>(
     fps: &Table<Fingerprint>,
     key: fn(&Fingerprint) -> u128,
     skip: Option<&Bits>,
-    name: &dyn Fn(&Fingerprint) -> Cow<'n, str>,
-    each: &mut dyn FnMut(&[Member]),
+    names: &dyn Fn(u32) -> Result<Cow<'n, str>>,
+    each: &mut dyn FnMut(&[Member<'n>]),
 ) -> Result<()> {
     let mut sorter = Sorter::<(u128, u32)>::new(spill::budget());
     for row in fps.scan() {
@@ -121,9 +140,9 @@ fn groups<'n>(
         if run.len() > 1 {
             let mut members = run
                 .iter()
-                .map(|&i| Ok((i as usize, fps.get(i as usize)?)))
+                .map(|&i| Member::read(fps, i as usize, names))
                 .collect::<Result<Vec<Member>>>()?;
-            members.sort_by(|a, b| name(&a.1).cmp(&name(&b.1)).then(a.0.cmp(&b.0)));
+            members.sort_by(|a, b| a.name.cmp(&b.name).then(a.i.cmp(&b.i)));
             each(&members);
         }
         run.clear();
@@ -191,7 +210,7 @@ pub struct Lineage {
 pub fn lineage<'n>(
     fps: &Table<Fingerprint>,
     dropped: &[Dropped],
-    names: &dyn Fn(u32) -> Cow<'n, str>,
+    names: &dyn Fn(u32) -> Result<Cow<'n, str>>,
 ) -> Result<Vec<Lineage>> {
     let mut rows = dropped
         .iter()
@@ -202,8 +221,8 @@ pub fn lineage<'n>(
                 kept_id: crate::record::ArticleId::from_u64(b.id),
                 kind: d.kind,
                 similarity: d.similarity,
-                dropped_file: names(a.name).into_owned(),
-                kept_file: names(b.name).into_owned(),
+                dropped_file: names(a.name)?.into_owned(),
+                kept_file: names(b.name)?.into_owned(),
             })
         })
         .collect::<Result<Vec<Lineage>>>()?;
@@ -237,19 +256,18 @@ const NEAR_KEPT: &str = "near";
 /// the same ones as a plain build.
 pub fn across<'n>(
     fps: &Table<Fingerprint>,
-    names: &dyn Fn(u32) -> Cow<'n, str>,
+    names: &dyn Fn(u32) -> Result<Cow<'n, str>>,
     store: &mut Store,
     limits: &Limits,
 ) -> Result<Across> {
     let n = fps.len();
     let mut out = Vec::new();
     let mut dropped = Vec::new();
-    let name = |f: &Fingerprint| names(f.name);
     // The policy's preference, best first.
-    let prefer = |(_, a): &Member, (_, b): &Member| {
-        (a.published, !a.has_url, a.id)
-            .cmp(&(b.published, !b.has_url, b.id))
-            .then_with(|| name(a).cmp(&name(b)))
+    let prefer = |a: &Member, b: &Member| {
+        (a.fp.published, !a.fp.has_url, a.fp.id)
+            .cmp(&(b.fp.published, !b.fp.has_url, b.fp.id))
+            .then_with(|| a.name.cmp(&b.name))
     };
     let exact_keep = limits.dedup.exact == ExactPolicy::KeepOne;
     // Releases the policy's choice of an exact group; marks the rest `gone`.
@@ -258,11 +276,11 @@ pub fn across<'n>(
             .iter()
             .min_by(|a, b| prefer(a, b))
             .expect("groups are not empty")
-            .0;
-        for &(i, _) in group.iter().filter(|m| m.0 != kept) {
-            gone.set(i);
+            .i;
+        for m in group.iter().filter(|m| m.i != kept) {
+            gone.set(m.i);
             dropped.push(Dropped {
-                dropped: i,
+                dropped: m.i,
                 kept,
                 kind,
                 similarity: 1.0,
@@ -273,25 +291,25 @@ pub fn across<'n>(
 
     // Exact copies of the source: reported once, and left out of the rest.
     let mut copy = Bits::new(n);
-    groups(fps, |f| f.source, None, &name, &mut |group| {
+    groups(fps, |f| f.source, None, names, &mut |group| {
         if exact_keep {
             keep_one(group, DuplicateKind::Source, &mut copy, &mut dropped);
             return;
         }
-        let first = &group[0].1;
-        for (i, a) in &group[1..] {
-            copy.set(*i);
+        let first = &group[0];
+        for a in &group[1..] {
+            copy.set(a.i);
             out.push(
                 Diagnostic::new(
-                    name(a),
+                    &*a.name,
                     Rule::DuplicateSource,
                     format!(
                         "same text as `{}` (source_sha256 {:016x})",
-                        name(first),
-                        first.source >> 64
+                        first.name,
+                        first.fp.source >> 64
                     ),
                 )
-                .help(format!("delete one of `{}` and `{}`", name(first), name(a))),
+                .help(format!("delete one of `{}` and `{}`", first.name, a.name)),
             );
         }
     })?;
@@ -300,17 +318,17 @@ pub fn across<'n>(
         fps,
         |f| u128::from(f.id),
         Some(&copy),
-        &name,
+        names,
         &mut |group| {
-            let first = &group[0].1;
-            for (_, a) in &group[1..] {
+            let first = &group[0];
+            for a in &group[1..] {
                 out.push(
                 Diagnostic::new(
-                    name(a),
+                    &*a.name,
                     Rule::IdCollision,
                     format!(
                         "id art_{:016x} is also the id of `{}`, whose text differs (the first 16 hex digits of two SHA-256 digests agree)",
-                        a.id, name(first)
+                        a.fp.id, first.name
                     ),
                 )
                 .help("report this: it is a 1 in 2^64 event per pair and needs a new id_rule"),
@@ -320,24 +338,24 @@ pub fn across<'n>(
     )?;
 
     let mut same_text = copy.clone();
-    groups(fps, |f| f.text, Some(&copy), &name, &mut |group| {
+    groups(fps, |f| f.text, Some(&copy), names, &mut |group| {
         if exact_keep {
             keep_one(group, DuplicateKind::Text, &mut same_text, &mut dropped);
             return;
         }
-        let first = &group[0].1;
-        for (i, a) in &group[1..] {
-            same_text.set(*i);
+        let first = &group[0];
+        for a in &group[1..] {
+            same_text.set(a.i);
             out.push(
                 Diagnostic::new(
-                    name(a),
+                    &*a.name,
                     Rule::DuplicateText,
                     format!(
                         "the cleaned body is identical to that of `{}` (the same story saved with other page chrome)",
-                        name(first)
+                        first.name
                     ),
                 )
-                .help(format!("keep one of `{}` and `{}`", name(first), name(a))),
+                .help(format!("keep one of `{}` and `{}`", first.name, a.name)),
             );
         }
     })?;
@@ -387,27 +405,27 @@ pub fn across<'n>(
         nodes.dedup();
         let members = nodes
             .iter()
-            .map(|&i| Ok((i, fps.get(i)?)))
+            .map(|&i| Member::read(fps, i, names))
             .collect::<Result<Vec<Member>>>()?;
         let member = |i: usize| &members[nodes.binary_search(&i).expect("a node")];
         keep_one_near(&near, &|a, b| prefer(member(a), member(b)), &mut dropped);
     } else {
         for (i, j, score) in near {
-            let (a, b) = (fps.get(i)?, fps.get(j)?);
-            let (first, later) = if name(&a) <= name(&b) { (a, b) } else { (b, a) };
+            let (a, b) = (Member::read(fps, i, names)?, Member::read(fps, j, names)?);
+            let (first, later) = if a.name <= b.name { (a, b) } else { (b, a) };
             out.push(
                 Diagnostic::new(
-                    name(&later),
+                    &*later.name,
                     Rule::NearDuplicate,
                     format!(
                         "the body is {:.0}% the same as that of `{}` (Jaccard similarity {score:.3} of word 5-shingles)",
                         score * 100.0,
-                        name(&first)
+                        first.name
                     ),
                 )
                 .help(format!(
                     "if both are the same story, keep one of `{}` and `{}`; if they are different articles, ignore this warning",
-                    name(&first), name(&later)
+                    first.name, later.name
                 )),
             );
         }
@@ -431,13 +449,9 @@ pub fn across<'n>(
     dropped.sort_by_key(|d| d.dropped);
     // Under a keep-one policy a finding informs: nothing is left to fix.
     for d in &dropped {
-        let via = d.via.map(|(via, _)| fps.get(via)).transpose()?;
-        out.push(dropped_note(
-            d,
-            name(&fps.get(d.dropped)?),
-            name(&fps.get(d.kept)?),
-            via.as_ref().map(name),
-        ));
+        let name = |i: usize| Ok::<_, crate::error::Error>(Member::read(fps, i, names)?.name);
+        let via = d.via.map(|(via, _)| name(via)).transpose()?;
+        out.push(dropped_note(d, name(d.dropped)?, name(d.kept)?, via));
     }
     Ok(Across {
         diagnostics: out,
@@ -581,7 +595,7 @@ mod tests {
         let mut store = store_for(fps);
         across(
             &table(fps),
-            &|i| Cow::Borrowed(names[i as usize]),
+            &|i| Ok(Cow::Borrowed(names[i as usize])),
             &mut store,
             &Limits::default(),
         )
@@ -651,7 +665,7 @@ mod tests {
             let mut store = store_for(fps);
             across(
                 &table(fps),
-                &|i| Cow::Borrowed(names[i as usize]),
+                &|i| Ok(Cow::Borrowed(names[i as usize])),
                 &mut store,
                 &keep_one(),
             )

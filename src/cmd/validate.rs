@@ -11,7 +11,8 @@ use crate::config::{self, DatasetConfig, Limits};
 use crate::diagnostic::render::{self, Summary};
 use crate::diagnostic::{self, Severity};
 use crate::dist::against;
-use crate::input::discover::{self, Entry, Origin, Shown};
+use crate::input::discover;
+use crate::input::listing::{Listing, ListingWriter, Origin, Shown};
 use crate::pipeline::corpus::{self, Corpus};
 use crate::record::store::Keep;
 use anyhow::Context;
@@ -45,7 +46,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     crate::pipeline::corpus::warm_up_in_background();
-    let mut entries: Vec<Entry> = Vec::new();
+    // Each path's files, in the order of their shown names.
+    let mut lists: Vec<Listing> = Vec::new();
     let mut diags = Vec::new();
     // Limits come from the first folder's dataset.toml, else the defaults.
     let mut limits: Option<Limits> = None;
@@ -70,29 +72,31 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                     Shown::Under(folder.trim_end_matches('/').to_string())
                 },
             });
-            for e in &mut found.articles {
-                e.origin = origin.clone();
-            }
             rebase(&mut found.diagnostics, path);
-            entries.extend(found.articles);
+            lists.push(found.articles.with_origin(origin));
             diags.extend(found.diagnostics);
         } else {
             // A single file's record names it by its file name (a record's
             // `source_file` is relative); findings name it as given.
-            entries.push(Entry {
-                rel: path
-                    .file_name()
-                    .map_or_else(|| path.to_string_lossy(), |n| n.to_string_lossy())
-                    .into(),
-                origin: std::sync::Arc::new(Origin {
-                    root: path.parent().unwrap_or(std::path::Path::new("")).into(),
-                    shown_as: Shown::As(path.to_string_lossy().replace('\\', "/")),
-                }),
-            });
+            let mut one = ListingWriter::new()?;
+            let origin = one.origin(&std::sync::Arc::new(Origin {
+                root: path.parent().unwrap_or(std::path::Path::new("")).into(),
+                shown_as: Shown::As(path.to_string_lossy().replace('\\', "/")),
+            }))?;
+            let rel = path
+                .file_name()
+                .map_or_else(|| path.to_string_lossy(), |n| n.to_string_lossy());
+            one.push(&rel, origin)?;
+            lists.push(one.finish()?);
         }
     }
-    entries.sort_by(Entry::cmp_shown);
-    entries.dedup_by(|a, b| a.cmp_shown(b).is_eq());
+    // One folder is in order already; more are merged, a file given twice
+    // (as itself and in its folder) kept once.
+    let entries = match lists.len() {
+        1 => lists.pop().expect("one listing"),
+        _ => Listing::merge(&lists)?,
+    };
+    drop(lists);
     let progress = super::common::Progress::new(entries.len());
     let Corpus {
         diagnostics,
@@ -127,10 +131,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             diags.iter().map(|d| (d.file.clone(), d.rule)).collect();
         // Records name their file relative to its folder; findings name it
         // as the contributor gave it.
-        let mut shown: std::collections::HashMap<&str, std::borrow::Cow<str>> =
-            std::collections::HashMap::new();
-        for e in &entries {
-            shown.entry(&*e.rel).or_insert(e.shown());
+        let mut shown: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for e in entries.iter() {
+            let e = e?;
+            let name = e.shown().into_owned();
+            shown.entry(e.rel.into()).or_insert(name);
         }
         // A chunk of records at a time, so memory does not grow with the
         // number of files checked.

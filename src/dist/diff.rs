@@ -6,11 +6,11 @@
 
 use crate::error::{Error, Result};
 use crate::input::digest::sha256_u128;
-use crate::record::spill::{self, Row, Sorter};
 use crate::record::store::Store;
 use crate::record::{Article, ArticleId, FIELDS};
 use crate::release::layout::Records;
 use crate::release::policy::{schema_breaks, Bump};
+use crate::spill::{self, Row, Sorter};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,75 +2,38 @@
 //! out of the tree and nothing is skipped silently: every entry that is not
 //! an article gets a diagnostic saying why it was left out.
 
+use super::listing::{Listing, ListingWriter, Origin, Shown};
 use crate::config::{self, Limits};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::{Error, Result};
+use crate::spill::{self, Sorter};
 use regex::Regex;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use walkdir::WalkDir;
 
-/// One article file. Every file's entry is kept for the whole run, so what
-/// the files of a folder share sits behind one pointer: 24 bytes and the
-/// name a file (a root and a display name of its own took 64 and more).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// Path relative to the origin's root, `/`-separated (the record's `source_file`).
-    pub rel: Box<str>,
-    pub origin: Arc<Origin>,
-}
-
-/// What every entry found in one folder shares.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Origin {
-    /// The folder `rel` is relative to.
-    pub root: PathBuf,
-    /// How findings name the file.
-    pub shown_as: Shown,
-}
-
-/// How findings name a file: as `rel`, under a folder (`folder/rel`), or
-/// as the user gave it.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Shown {
-    Rel,
-    Under(String),
-    As(String),
-}
-
-impl Entry {
-    pub fn path(&self) -> PathBuf {
-        self.origin.root.join(&*self.rel)
-    }
-
-    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
-        match &self.origin.shown_as {
-            Shown::Rel => (*self.rel).into(),
-            Shown::Under(folder) => format!("{folder}/{}", self.rel).into(),
-            Shown::As(path) => path.as_str().into(),
-        }
-    }
-
-    /// Orders entries as their shown names would sort, without building them.
-    pub fn cmp_shown(&self, other: &Entry) -> std::cmp::Ordering {
-        fn bytes(e: &Entry) -> impl Iterator<Item = u8> + '_ {
-            let (folder, rel): (&[u8], &str) = match &e.origin.shown_as {
-                Shown::Rel => (b"", &e.rel),
-                Shown::Under(f) => (f.as_bytes(), &e.rel),
-                Shown::As(p) => (b"", p),
-            };
-            let slash: &[u8] = if folder.is_empty() { b"" } else { b"/" };
-            folder.iter().chain(slash).chain(rel.as_bytes()).copied()
-        }
-        bytes(self).cmp(bytes(other))
-    }
-}
-
-#[derive(Debug, Default)]
 pub struct Discovered {
     /// Sorted by `rel` (byte order), whatever order the file system lists.
-    pub articles: Vec<Entry>,
+    pub articles: Listing,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How a walk orders the entries of one folder: by name, a folder's name
+/// with a `/` after it. Walked depth first in this order, the files come
+/// out sorted by their whole relative path, byte by byte (`a-b.txt`,
+/// `a.txt`, `a/b.txt`, `ab.txt`), so the listing is written in its final
+/// order and never held in memory to be sorted; a folder's own entries
+/// are the most a walk holds at once.
+fn walk_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    fn key(e: &walkdir::DirEntry) -> impl Iterator<Item = u8> + '_ {
+        let slash: &[u8] = if e.file_type().is_dir() { b"/" } else { b"" };
+        e.file_name()
+            .as_encoded_bytes()
+            .iter()
+            .chain(slash)
+            .copied()
+    }
+    key(a).cmp(key(b))
 }
 
 /// Folders are read this many levels below the seeds folder and no
@@ -88,14 +51,18 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
     if !meta.is_dir() {
         return Err(Error::NotADirectory { path: root.into() });
     }
-    let mut out = Discovered::default();
-    let origin = Arc::new(Origin {
+    let mut diagnostics = Vec::new();
+    let mut listing = ListingWriter::new()?;
+    let origin = listing.origin(&Arc::new(Origin {
         root: root.to_path_buf(),
         shown_as: Shown::Rel,
-    });
+    }))?;
+    let mut collisions = Sorter::<(u64, u32)>::new(spill::budget());
+    let mut last = String::new();
     let mut walker = WalkDir::new(root)
         .follow_links(false)
         .min_depth(1)
+        .sort_by(walk_order)
         .into_iter();
     while let Some(item) = walker.next() {
         let entry = item.map_err(|e| {
@@ -105,7 +72,7 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
         let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let file_type = entry.file_type();
         let Some(rel) = rel_string(rel_path) else {
-            out.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(
                     rel_path.to_string_lossy(),
                     Rule::InvalidFileName,
@@ -120,11 +87,11 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
         };
         let name = entry.file_name().to_string_lossy();
         if file_type.is_symlink() {
-            out.diagnostics.push(symlink(root, entry.path(), &rel));
+            diagnostics.push(symlink(root, entry.path(), &rel));
             continue;
         }
         if name.starts_with('.') {
-            out.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(&rel, Rule::UnexpectedFile, "hidden file or folder is ignored")
                     .help("articles are visible `.txt` files; remove it or move it out of the seeds folder"),
             );
@@ -134,7 +101,7 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
             continue;
         }
         if let Some(c) = rel.chars().find(|c| c.is_control()) {
-            out.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(
                     rel.escape_debug().to_string(),
                     Rule::InvalidFileName,
@@ -149,7 +116,7 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
         }
         if file_type.is_dir() {
             if entry.depth() >= MAX_DEPTH {
-                out.diagnostics.push(
+                diagnostics.push(
                     Diagnostic::new(
                         &rel,
                         Rule::FolderTooDeep,
@@ -162,7 +129,7 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
             continue;
         }
         if !file_type.is_file() {
-            out.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(&rel, Rule::UnexpectedFile, "not a regular file; ignored")
                     .help("articles are regular `.txt` files"),
             );
@@ -172,14 +139,14 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
             continue;
         }
         if !name.ends_with(".txt") {
-            out.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(&rel, Rule::UnexpectedFile, "not a `.txt` article; ignored")
                     .help("articles are `.txt` files; the only other file the seeds folder holds is dataset.toml"),
             );
             continue;
         }
         if !convention.is_match(&name) {
-            out.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(
                     &rel,
                     Rule::FileNameConvention,
@@ -188,14 +155,20 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
                 .help("e.g. `005_1f3a9c0d2b4e6a81.txt`; a corpus with its own numbering sets limits.file_name_pattern in dataset.toml"),
             );
         }
-        out.articles.push(Entry {
-            rel: rel.into_boxed_str(),
-            origin: origin.clone(),
-        });
+        debug_assert!(
+            last.is_empty() || *last < *rel,
+            "the walk lists `{rel}` after `{last}`"
+        );
+        collisions.push((portable_hash(&rel), listing.len() as u32))?;
+        listing.push(&rel, origin)?;
+        last = rel;
     }
-    out.articles.sort_by(|a, b| a.rel.cmp(&b.rel));
-    out.diagnostics.extend(name_collisions(&out.articles));
-    Ok(out)
+    let articles = listing.finish()?;
+    diagnostics.extend(name_collisions(&articles, collisions)?);
+    Ok(Discovered {
+        articles,
+        diagnostics,
+    })
 }
 
 /// A path as a case-insensitive, Unicode-normalising file system (the
@@ -212,52 +185,62 @@ fn portable_key(rel: &str) -> std::borrow::Cow<'_, str> {
     lower.nfc().collect::<String>().into()
 }
 
+/// A 64-bit hash of a path's [`portable_key`]: at a million files, no key
+/// strings held at once; equal hashes are confirmed on the keys themselves.
+fn portable_hash(rel: &str) -> u64 {
+    portable_key(rel)
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
 /// Paths (sorted) that are two files here and one on another machine
 /// (`a.txt` and `A.txt`, `café.txt` in NFC and NFD): git keeps one of them
 /// there, so the same commit would build another release. Each pair is an
-/// error on the later path, naming the earlier.
-fn name_collisions(sorted: &[Entry]) -> Vec<Diagnostic> {
-    // A 64-bit hash of each key first: at a million files, no key strings
-    // held at once; equal hashes are confirmed on the keys themselves.
-    let hash = |rel: &str| {
-        portable_key(rel)
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            })
-    };
-    let mut keyed: Vec<(u64, u32)> = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (hash(&e.rel), i as u32))
-        .collect();
-    keyed.sort_unstable();
+/// error on the later path, naming the earlier. `keyed` holds each entry's
+/// [`portable_hash`] and index.
+fn name_collisions(sorted: &Listing, keyed: Sorter<(u64, u32)>) -> Result<Vec<Diagnostic>> {
     let mut out = Vec::new();
-    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        let mut seen: Vec<(std::borrow::Cow<'_, str>, usize)> = Vec::new();
-        for &(_, i) in group {
-            let rel = &*sorted[i as usize].rel;
-            let key = portable_key(rel);
-            match seen.iter().find(|(k, _)| *k == key) {
-                Some(&(_, first)) => {
-                    let first = &*sorted[first].rel;
-                    out.push(
-                        Diagnostic::new(
-                            rel,
-                            Rule::NameCollision,
-                            format!(
-                                "`{first}` and `{rel}` are one file where names ignore case or Unicode normalisation (macOS and Windows by default): a checkout there keeps only one"
-                            ),
-                        )
-                        .help("rename one of them; a portable name uses lower-case ASCII letters, digits, `_`, `-` and `.`"),
-                    );
+    let mut group: Vec<u32> = Vec::new();
+    let mut check = |group: &mut Vec<u32>| -> Result<()> {
+        if group.len() > 1 {
+            let mut seen: Vec<(String, Box<str>)> = Vec::new();
+            for &i in group.iter() {
+                let rel = sorted.get(i as usize)?.rel;
+                let key = portable_key(&rel).into_owned();
+                match seen.iter().find(|(k, _)| *k == key) {
+                    Some((_, first)) => {
+                        out.push(
+                            Diagnostic::new(
+                                &*rel,
+                                Rule::NameCollision,
+                                format!(
+                                    "`{first}` and `{rel}` are one file where names ignore case or Unicode normalisation (macOS and Windows by default): a checkout there keeps only one"
+                                ),
+                            )
+                            .help("rename one of them; a portable name uses lower-case ASCII letters, digits, `_`, `-` and `.`"),
+                        );
+                    }
+                    None => seen.push((key, rel)),
                 }
-                None => seen.push((key, i as usize)),
             }
         }
+        group.clear();
+        Ok(())
+    };
+    let mut at = None;
+    for key in keyed.finish()? {
+        let (hash, i) = key?;
+        if at != Some(hash) {
+            check(&mut group)?;
+            at = Some(hash);
+        }
+        group.push(i);
     }
+    check(&mut group)?;
     out.sort_by(|a, b| a.file.cmp(&b.file));
-    out
+    Ok(out)
 }
 
 fn rel_string(rel: &Path) -> Option<String> {
@@ -284,45 +267,70 @@ fn symlink(root: &Path, path: &Path, rel: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::listing::Entry;
 
-    fn entries(names: &[&str]) -> Vec<Entry> {
-        let origin = Arc::new(Origin {
-            root: PathBuf::from("/seeds"),
-            shown_as: Shown::Rel,
-        });
-        let mut v: Vec<Entry> = names
-            .iter()
-            .map(|n| Entry {
-                rel: (*n).into(),
-                origin: origin.clone(),
-            })
-            .collect();
-        v.sort_by(|a, b| a.rel.cmp(&b.rel));
-        v
+    /// The name collisions among `names`, listed as a walk lists them.
+    fn collisions(names: &[&str]) -> Vec<Diagnostic> {
+        let mut sorted = names.to_vec();
+        sorted.sort_unstable();
+        let mut listing = ListingWriter::new().unwrap();
+        let origin = listing
+            .origin(&Arc::new(Origin {
+                root: "/seeds".into(),
+                shown_as: Shown::Rel,
+            }))
+            .unwrap();
+        let mut keyed = Sorter::new(16);
+        for (i, n) in sorted.iter().enumerate() {
+            keyed.push((portable_hash(n), i as u32)).unwrap();
+            listing.push(n, origin).unwrap();
+        }
+        name_collisions(&listing.finish().unwrap(), keyed).unwrap()
     }
 
     #[test]
-    fn an_entry_is_its_name_and_a_shared_pointer() {
-        // Held for every file of the corpus for the whole run: a field
-        // added here costs its size a million times over.
-        assert_eq!(std::mem::size_of::<Entry>(), 24);
+    fn the_walk_lists_files_in_the_byte_order_of_their_paths() {
+        // Folder and file names that sort one way as names and another as
+        // paths: `a-b.txt` < `a.txt` < `a/...` < `a0.txt` byte by byte.
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("x")).unwrap();
-        for name in ["b.txt", "x/a.txt"] {
-            std::fs::write(dir.path().join(name), "text").unwrap();
+        let files = [
+            "a/b.txt",
+            "a/c/d.txt",
+            "a-b.txt",
+            "a-b/x.txt",
+            "a.txt",
+            "a.b/y.txt",
+            "a0.txt",
+            "a b.txt",
+            "ab/z.txt",
+            "\u{e9}t\u{e9}.txt",
+            "Z.txt",
+        ];
+        for f in files {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "text").unwrap();
         }
-        let found = discover(dir.path(), &Limits::default()).unwrap().articles;
-        assert_eq!(found.len(), 2);
-        assert!(Arc::ptr_eq(&found[0].origin, &found[1].origin));
-        assert_eq!(found[1].path(), dir.path().join("x/a.txt"));
-        assert_eq!(found[1].shown(), "x/a.txt");
+        let found = discover(dir.path(), &Limits::default()).unwrap();
+        let listed: Vec<Entry> = found.articles.iter().map(Result::unwrap).collect();
+        let mut want = files.to_vec();
+        want.sort_unstable();
+        assert_eq!(listed.iter().map(|e| &*e.rel).collect::<Vec<_>>(), want);
+        // Read back, the entries share their folder's origin.
+        assert!(Arc::ptr_eq(&listed[0].origin, &listed[5].origin));
+        let a = found
+            .articles
+            .get(want.iter().position(|&f| f == "a/c/d.txt").unwrap());
+        let a = a.unwrap();
+        assert_eq!(a.path(), dir.path().join("a/c/d.txt"));
+        assert_eq!(a.shown(), "a/c/d.txt");
     }
 
     #[test]
     fn names_one_file_on_macos_or_windows_are_refused_naming_both() {
         let nfc = "caf\u{e9}.txt";
         let nfd = "cafe\u{301}.txt";
-        let found = name_collisions(&entries(&[
+        let found = collisions(&[
             "a/010_abcdef0123456789.txt",
             "a/010_ABCDEF0123456789.txt",
             nfc,
@@ -332,7 +340,7 @@ mod tests {
             "b/c.txt",
             "Stra\u{df}e.txt",
             "strasse.txt",
-        ]));
+        ]);
         let pairs: Vec<(&str, Rule)> = found.iter().map(|d| (d.file.as_str(), d.rule)).collect();
         assert_eq!(
             pairs,

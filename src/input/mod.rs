@@ -4,6 +4,7 @@
 pub(crate) mod digest;
 pub(crate) mod discover;
 pub(crate) mod id;
+pub(crate) mod listing;
 pub(crate) mod source;
 pub(crate) mod sources;
 pub(crate) mod synth;

@@ -14,15 +14,16 @@ use crate::config::Limits;
 use crate::diagnostic::{self, Diagnostic, Rule};
 use crate::error::Result;
 use crate::input::digest::{hex, prefix128, sha256_hex};
-use crate::input::discover::{self, Entry};
+use crate::input::discover;
+use crate::input::listing::{Entry, Listing};
 use crate::input::source;
 use crate::input::sources::{InputFile, Sources, SourcesDigest};
 use crate::parse::{self, Parsed};
 use crate::record::article::Order;
 use crate::record::schema;
-use crate::record::spill::{Appender, Table};
 use crate::record::store::{Keep, Store};
 use crate::record::Article;
+use crate::spill::{Appender, Table};
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::Path;
@@ -109,7 +110,7 @@ pub fn load_dir(
 /// what the returned store holds; the cache holds records, so with one the
 /// store keeps records too.
 pub fn load_entries(
-    entries: &[Entry],
+    entries: &Listing,
     limits: &Limits,
     extra: &[InputFile],
     shard: Option<Shard>,
@@ -134,14 +135,21 @@ pub fn load_entries(
     // Each chunk is processed on the pool while the one before it is taken
     // in, so no core waits for the serial intake (it is about a tenth of the
     // work). Chunks are still taken in order, so the output is the same.
-    let mut pending: Option<(usize, Vec<Intake>)> = None;
-    let mut chunks = entries.chunks(CHUNK).enumerate().peekable();
-    while pending.is_some() || chunks.peek().is_some() {
-        let next = chunks.next();
+    let mut pending: Option<(usize, Vec<Entry>, Vec<Intake>)> = None;
+    let mut starts = (0..entries.len()).step_by(CHUNK).peekable();
+    while pending.is_some() || starts.peek().is_some() {
+        // The listing is on disk: a chunk's entries are read back as it starts.
+        let next = starts
+            .next()
+            .map(|start| {
+                let chunk = entries.range(start, (start + CHUNK).min(entries.len()))?;
+                Ok::<_, crate::error::Error>((start, chunk))
+            })
+            .transpose()?;
         let shared = cache.as_ref();
         let (results, took) = rayon::join(
             || {
-                next.map(|(i, chunk)| {
+                next.map(|(start, chunk)| {
                     let results: Vec<Intake> = chunk
                         .par_iter()
                         .map(|e| {
@@ -150,13 +158,13 @@ pub fn load_entries(
                             Intake::new(p, spilled, lookup, keep)
                         })
                         .collect();
-                    (i * CHUNK, results)
+                    (start, chunk, results)
                 })
             },
             || {
                 pending
                     .take()
-                    .map(|(start, results)| taken.take(entries, start, results))
+                    .map(|(start, chunk, results)| taken.take(&chunk, start, results))
                     .transpose()
             },
         );
@@ -183,7 +191,10 @@ pub fn load_entries(
     let mut duplicates = Vec::new();
     if let Some(fingerprints) = fingerprints {
         let fingerprints = fingerprints.seal()?;
-        let names = |i: u32| entries[i as usize].shown();
+        let names = |i: u32| {
+            let entry = entries.get(i as usize)?;
+            Ok(std::borrow::Cow::Owned(entry.shown().into_owned()))
+        };
         let across = timings::time(Stage::CrossFile, || {
             crate::check::across::across(&fingerprints, &names, &mut store, limits)
         })?;
@@ -275,19 +286,19 @@ struct Taken {
 }
 
 impl Taken {
-    /// Takes in the results of the chunk that starts at entry `start`, in
+    /// Takes in the results of `chunk`, the entries from `start` on, in
     /// order; returns how many files it held and what the cache must learn,
     /// which waits until no worker is reading the cache.
     fn take(
         &mut self,
-        entries: &[Entry],
+        chunk: &[Entry],
         start: usize,
         results: Vec<Intake>,
     ) -> Result<(usize, Vec<CacheOp>)> {
         let n = results.len();
         let mut ops = Vec::new();
         for (i, intake) in results.into_iter().enumerate() {
-            let entry = &entries[start + i];
+            let entry = &chunk[i];
             match intake.lookup {
                 Some(Lookup::Hit(key)) => ops.push(CacheOp::Used(key)),
                 // With a cache the store keeps records: the bytes are the
@@ -350,7 +361,7 @@ pub fn drop_duplicates<'n>(
     store: &mut Store,
     fingerprints: &Table<Fingerprint>,
     dropped: &[crate::check::across::Dropped],
-    names: &dyn Fn(u32) -> std::borrow::Cow<'n, str>,
+    names: &dyn Fn(u32) -> Result<std::borrow::Cow<'n, str>>,
 ) -> Result<Vec<Lineage>> {
     let records: Vec<usize> = dropped.iter().map(|d| d.dropped).collect();
     store.drop_inserted(&records);
@@ -587,7 +598,7 @@ mod tests {
             found
                 .articles
                 .iter()
-                .position(|e| e.shown() == name)
+                .position(|e| e.unwrap().shown() == name)
                 .unwrap_or_else(|| panic!("`{name}` is a listed file"))
         };
         let id = |name: &str| {
@@ -647,7 +658,8 @@ mod tests {
         let cache = ParseCache::open(cache_dir.path(), &limits).unwrap();
         let found = discover::discover(dir.path(), &limits).unwrap();
         assert_eq!(found.articles.len(), CHUNK + 10);
-        for e in &found.articles {
+        for e in found.articles.iter() {
+            let e = e.unwrap();
             let bytes = std::fs::read(e.path()).unwrap();
             let key = cache.key(&e.rel, &sha256_hex(&bytes));
             assert!(cache.get(key).is_some(), "`{}` is cached", e.rel);

@@ -221,7 +221,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
     })?;
 
     let mut store = Store::new()?;
-    let mut fingerprints = crate::record::spill::Appender::new(FINGERPRINTS)?;
+    let mut fingerprints = crate::spill::Appender::new(FINGERPRINTS)?;
     let mut diagnostics = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for (m, d) in &parts {
@@ -263,7 +263,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
         }
     }
     let fingerprints = fingerprints.seal()?;
-    let name = |i: u32| names[i as usize].as_str().into();
+    let name = |i: u32| Ok(names[i as usize].as_str().into());
     let across = crate::check::across::across(&fingerprints, &name, &mut store, &config.limits)?;
     diagnostics.extend(across.diagnostics);
     let duplicates =

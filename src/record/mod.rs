@@ -6,7 +6,6 @@
 pub(crate) mod article;
 pub(crate) mod calendar;
 pub(crate) mod schema;
-pub(crate) mod spill;
 pub(crate) mod store;
 
 pub use crate::input::id::ArticleId;

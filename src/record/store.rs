@@ -6,9 +6,9 @@
 //! back in release order.
 
 use super::article::{Article, Order};
-use super::spill::{self, temporary, Appender, Row, Sorter, Table};
 use crate::error::{Error, Result};
 use crate::fault::Checked;
+use crate::spill::{self, temporary, Appender, Row, Sorter, Table};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     "error",
     "fault",
+    "spill",
     "config",
     "diagnostic",
     "input",

@@ -211,22 +211,30 @@ impl<T: Row> Table<T> {
         read_row(&self.file, self.name, i, self.len)
     }
 
+    /// Rows `start..end`, in one read.
+    pub fn range(&self, start: usize, end: usize) -> Result<Vec<T>> {
+        assert!(
+            start <= end && end <= self.len,
+            "rows {start}..{end} of {}",
+            self.len
+        );
+        let mut block = vec![0u8; (end - start) * T::SIZE];
+        self.file
+            .read_exact_at(&mut block, (start * T::SIZE) as u64)
+            .map_err(|e| Error::io(self.name, e))?;
+        Ok(block.chunks_exact(T::SIZE).map(T::get).collect())
+    }
+
     /// Every row with its index, in the order pushed, read a block at a time.
     pub fn scan(&self) -> impl Iterator<Item = Result<(usize, T)>> + '_ {
         let per_block = ((1 << 16) / T::SIZE).max(1);
-        let mut block = Vec::new();
         (0..self.len).step_by(per_block).flat_map(move |start| {
             let end = (start + per_block).min(self.len);
-            block.resize((end - start) * T::SIZE, 0);
-            let read = self
-                .file
-                .read_exact_at(&mut block, (start * T::SIZE) as u64)
-                .map_err(|e| Error::io(self.name, e));
-            let rows: Vec<Result<(usize, T)>> = match read {
-                Ok(()) => block
-                    .chunks_exact(T::SIZE)
+            let rows: Vec<Result<(usize, T)>> = match self.range(start, end) {
+                Ok(rows) => rows
+                    .into_iter()
                     .enumerate()
-                    .map(|(k, b)| Ok((start + k, T::get(b))))
+                    .map(|(k, row)| Ok((start + k, row)))
                     .collect(),
                 Err(e) => vec![Err(e)],
             };
@@ -340,6 +348,21 @@ impl Row for u64 {
         let mut b = [0u8; 8];
         b.copy_from_slice(bytes);
         u64::from_be_bytes(b)
+    }
+}
+
+/// A 64-bit key (a hash) and the index of what it keys.
+impl Row for (u64, u32) {
+    const SIZE: usize = 12;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.0.to_be_bytes());
+        out.extend_from_slice(&self.1.to_be_bytes());
+    }
+    fn get(b: &[u8]) -> Self {
+        (
+            u64::from_be_bytes(b[..8].try_into().unwrap_or_default()),
+            u32::from_be_bytes(b[8..12].try_into().unwrap_or_default()),
+        )
     }
 }
 
