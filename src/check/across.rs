@@ -111,9 +111,6 @@ impl Bits {
     fn has(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
-    fn count(&self) -> usize {
-        self.0.iter().map(|w| w.count_ones() as usize).sum()
-    }
 }
 
 /// Calls `each` with every group of two or more fingerprints outside
@@ -365,10 +362,10 @@ pub fn across<'n>(
     // above. Sketches are read back from the store a band at a time; a
     // store row is its fingerprint's index.
     assert_eq!(store.row_count(), n, "a sketch row for every fingerprint");
-    let candidates = similarity::candidates_by(n - same_text.count(), |band, column| {
+    let candidates = similarity::candidates_by(spill::budget(), |band, push| {
         store.column(band, &mut |row, key| {
             if !same_text.has(row) {
-                column.push((key, row as u32));
+                push(key, row as u32);
             }
         })
     })?;

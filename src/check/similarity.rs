@@ -5,8 +5,12 @@
 //! candidate's shingle sets.
 //!
 //! The sketch is computed per article in the parallel stage and is all that
-//! is kept of a body in memory (64 bytes). Every hash is a fixed function of
+//! is kept of a body for the banding (64 bytes, spilled beside the record);
+//! each band's keys are sorted by the external sort. Every hash is a fixed function of
 //! the text (no random state), so the findings are the same on every run.
+
+use crate::error::Result;
+use crate::spill::Sorter;
 
 pub const BANDS: usize = 16;
 const ROWS: usize = 4;
@@ -333,42 +337,59 @@ pub fn sketch(body: &str) -> Sketch {
 /// Pairs `(i, j)`, `i < j`, that share a band key in any band: the
 /// candidates worth an exact comparison. Sorted and distinct.
 #[cfg(test)]
-pub fn candidates(sketches: &[Sketch]) -> Vec<(u32, u32)> {
-    let filled = candidates_by(sketches.len(), |band, column| {
-        column.extend((0..sketches.len()).map(|i| (sketches[i][band], i as u32)));
-        Ok::<(), std::convert::Infallible>(())
-    });
-    match filled {
-        Ok(pairs) => pairs,
-    }
+pub fn candidates(sketches: &[Sketch], budget: usize) -> Vec<(u32, u32)> {
+    candidates_by(budget, |band, push| {
+        for (i, sketch) in sketches.iter().enumerate() {
+            push(sketch[band], i as u32);
+        }
+        Ok(())
+    })
+    .expect("sorted runs in temporary files")
 }
 
-/// [`candidates`] over `n` items, one band at a time: `fill(band,
-/// column)` pushes `(band key, item)` for every item `0..n`, in any order,
-/// so a caller need not hold every sketch at once.
-pub fn candidates_by<E>(
-    n: usize,
-    mut fill: impl FnMut(usize, &mut Vec<(u32, u32)>) -> Result<(), E>,
-) -> Result<Vec<(u32, u32)>, E> {
+/// [`candidates`] one band at a time: `fill(band, push)` calls `push(band
+/// key, item)` for every item, in any order, so a caller need not hold
+/// every sketch at once. A band's keys go through the external sort, so
+/// they take at most `budget` bytes however many items there are.
+pub fn candidates_by(
+    budget: usize,
+    mut fill: impl FnMut(usize, &mut dyn FnMut(u32, u32)) -> Result<()>,
+) -> Result<Vec<(u32, u32)>> {
     let mut pairs = Vec::new();
-    let mut column: Vec<(u32, u32)> = Vec::with_capacity(n);
+    let mut bucket: Vec<u32> = Vec::new();
     for band in 0..BANDS {
-        column.clear();
-        fill(band, &mut column)?;
-        column.sort_unstable();
-        for group in column.chunk_by(|a, b| a.0 == b.0) {
-            // A huge bucket means a degenerate text (e.g. empty); comparing
-            // it all-to-all would be quadratic, and exact duplicates are
-            // caught by their hashes anyway.
-            if group.len() > 64 {
-                continue;
+        let mut sorter = Sorter::<u64>::new(budget);
+        let mut failed = None;
+        fill(band, &mut |key, item| {
+            if failed.is_none() {
+                failed = sorter.push(u64::from(key) << 32 | u64::from(item)).err();
             }
-            for (x, a) in group.iter().enumerate() {
-                for b in &group[x + 1..] {
-                    pairs.push((a.1.min(b.1), a.1.max(b.1)));
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        // A huge bucket means a degenerate text (e.g. empty); comparing it
+        // all-to-all would be quadratic, and exact duplicates are caught
+        // by their hashes anyway.
+        let mut close = |bucket: &mut Vec<u32>| {
+            if bucket.len() <= 64 {
+                for (x, &a) in bucket.iter().enumerate() {
+                    pairs.extend(bucket[x + 1..].iter().map(|&b| (a, b)));
                 }
             }
+            bucket.clear();
+        };
+        let mut at = None;
+        for packed in sorter.finish()? {
+            let packed = packed?;
+            let (key, item) = ((packed >> 32) as u32, packed as u32);
+            if at != Some(key) {
+                close(&mut bucket);
+                at = Some(key);
+            }
+            bucket.push(item);
         }
+        close(&mut bucket);
     }
     pairs.sort_unstable();
     pairs.dedup();
@@ -405,12 +426,43 @@ mod tests {
         territory of the country with aggressive plans, and said the reports were false.";
 
     #[test]
+    fn candidates_are_the_pairs_of_small_buckets_whatever_the_sort_budget() {
+        // 600 items over few keys a band: buckets of about ten, and in band
+        // 3 one bucket of 100 that is too large to pair.
+        let sketches: Vec<Sketch> = (0..600u32)
+            .map(|i| {
+                std::array::from_fn(|band| match band {
+                    3 if i % 6 == 0 => 7,
+                    _ => i.wrapping_mul(2_654_435_761).rotate_left(band as u32 * 5) % 61,
+                })
+            })
+            .collect();
+        let mut want = std::collections::BTreeSet::new();
+        let columns = (0..BANDS).map(|band| sketches.iter().map(|s| s[band]).collect::<Vec<u32>>());
+        for key in columns {
+            let size = |k: u32| key.iter().filter(|&&x| x == k).count();
+            for i in 0..600 {
+                for j in i + 1..600 {
+                    if key[i] == key[j] && size(key[i]) <= 64 {
+                        want.insert((i as u32, j as u32));
+                    }
+                }
+            }
+        }
+        let want: Vec<(u32, u32)> = want.into_iter().collect();
+        assert!(want.len() > 1000, "{}", want.len());
+        // Spilled a key a run, and merged, or sorted in memory.
+        assert_eq!(candidates(&sketches, 16), want);
+        assert_eq!(candidates(&sketches, 1 << 30), want);
+    }
+
+    #[test]
     fn a_lightly_edited_copy_is_a_candidate_and_scores_high() {
         let edited = TEXT.replace("Tuesday", "Wednesday");
         let other = "The weather in Lisbon was mild this week, with sunshine forecast for the \
             weekend and light winds along the coast, according to the national meteorological institute.";
         let sketches = [sketch(TEXT), sketch(other), sketch(&edited)];
-        assert_eq!(candidates(&sketches), [(0, 2)]);
+        assert_eq!(candidates(&sketches, 1 << 20), [(0, 2)]);
         let score = jaccard(&shingles(TEXT), &shingles(&edited));
         assert!(score > 0.8 && score < 1.0, "{score}");
         assert!(jaccard(&shingles(TEXT), &shingles(other)) < 0.05);
