@@ -110,10 +110,7 @@ impl<T: Fixed> Sorter<T> {
 }
 
 fn write_run<T: Fixed>(keys: impl Iterator<Item = Result<T>>) -> Result<File> {
-    let mut file = fault::check(Op::Create, Path::new(RUN))
-        .and_then(|()| tempfile::tempfile())
-        .map_err(|e| Error::io(format!("{RUN} in {}", std::env::temp_dir().display()), e))?;
-    let mut w = BufWriter::with_capacity(1 << 16, Checked::new(&mut file, RUN));
+    let (mut file, mut w) = temporary(RUN, 1 << 16)?;
     let mut bytes = Vec::with_capacity(T::SIZE);
     for key in keys {
         bytes.clear();
