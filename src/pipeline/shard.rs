@@ -10,6 +10,7 @@ use super::corpus::Corpus;
 use super::inputs::Inputs;
 use super::partition::Shard;
 use crate::check::across::{Fingerprint, FINGERPRINTS};
+use crate::input::listing::{ListingWriter, Origin, Shown};
 use crate::check::similarity;
 use crate::config::{self, DatasetConfig};
 use crate::diagnostic::{self, Diagnostic, Rule, Severity};
@@ -223,7 +224,13 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
     let mut store = Store::new()?;
     let mut fingerprints = crate::spill::Appender::new(FINGERPRINTS)?;
     let mut diagnostics = Vec::new();
-    let mut names: Vec<String> = Vec::new();
+    // The records' file names, on disk: a lineage or a finding reads the
+    // one it names.
+    let mut names = ListingWriter::new()?;
+    let no_folder = names.origin(&std::sync::Arc::new(Origin {
+        root: PathBuf::new(),
+        shown_as: Shown::Rel,
+    }))?;
     for (m, d) in &parts {
         for pd in &m.diagnostics {
             let rule = *Rule::ALL
@@ -259,11 +266,12 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
                 has_url: article.url.is_some(),
                 name: names.len() as u32,
             })?;
-            names.push(article.source_file.clone());
+            names.push(&article.source_file, no_folder)?;
         }
     }
     let fingerprints = fingerprints.seal()?;
-    let name = |i: u32| Ok(names[i as usize].as_str().into());
+    let names = names.finish()?;
+    let name = |i: u32| Ok(String::from(names.get(i as usize)?.rel).into());
     let across = crate::check::across::across(&fingerprints, &name, &mut store, &config.limits)?;
     diagnostics.extend(across.diagnostics);
     let duplicates =
