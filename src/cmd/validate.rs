@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             let origin = one.origin(&std::sync::Arc::new(Origin {
                 root: path.parent().unwrap_or(std::path::Path::new("")).into(),
                 shown_as: Shown::As(path.to_string_lossy().replace('\\', "/")),
-            }))?;
+            }));
             let rel = path
                 .file_name()
                 .map_or_else(|| path.to_string_lossy(), |n| n.to_string_lossy());

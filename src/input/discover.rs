@@ -56,7 +56,7 @@ pub fn discover(root: &Path, limits: &Limits) -> Result<Discovered> {
     let origin = listing.origin(&Arc::new(Origin {
         root: root.to_path_buf(),
         shown_as: Shown::Rel,
-    }))?;
+    }));
     let mut collisions = Sorter::<(u64, u32)>::new(spill::budget());
     let mut last = String::new();
     let mut walker = WalkDir::new(root)
@@ -274,12 +274,10 @@ mod tests {
         let mut sorted = names.to_vec();
         sorted.sort_unstable();
         let mut listing = ListingWriter::new().unwrap();
-        let origin = listing
-            .origin(&Arc::new(Origin {
-                root: "/seeds".into(),
-                shown_as: Shown::Rel,
-            }))
-            .unwrap();
+        let origin = listing.origin(&Arc::new(Origin {
+            root: "/seeds".into(),
+            shown_as: Shown::Rel,
+        }));
         let mut keyed = Sorter::new(16);
         for (i, n) in sorted.iter().enumerate() {
             keyed.push((portable_hash(n), i as u32)).unwrap();

@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::fault::Checked;
 use crate::spill::{temporary, Appender, Row, Table};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
@@ -76,11 +77,11 @@ impl Entry {
 struct Place {
     offset: u64,
     len: u32,
-    origin: u16,
+    origin: u32,
 }
 
 impl Row for Place {
-    const SIZE: usize = 14;
+    const SIZE: usize = 16;
     fn put(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.offset.to_le_bytes());
         out.extend_from_slice(&self.len.to_le_bytes());
@@ -90,7 +91,7 @@ impl Row for Place {
         Place {
             offset: u64::from_le_bytes(b[..8].try_into().unwrap_or_default()),
             len: u32::from_le_bytes(b[8..12].try_into().unwrap_or_default()),
-            origin: u16::from_le_bytes(b[12..14].try_into().unwrap_or_default()),
+            origin: u32::from_le_bytes(b[12..16].try_into().unwrap_or_default()),
         }
     }
 }
@@ -98,6 +99,9 @@ impl Row for Place {
 /// A listing being written, entry by entry, in processing order.
 pub struct ListingWriter {
     origins: Vec<Arc<Origin>>,
+    /// Each origin's index by its address (a file given on the command
+    /// line has one of its own: there can be thousands).
+    known: HashMap<usize, u32>,
     places: Appender<Place>,
     names: BufWriter<Checked<File>>,
     file: File,
@@ -109,6 +113,7 @@ impl ListingWriter {
         let (file, names) = temporary(NAMES, 1 << 16)?;
         Ok(ListingWriter {
             origins: Vec::new(),
+            known: HashMap::new(),
             places: Appender::new(NAMES)?,
             names,
             file,
@@ -116,22 +121,21 @@ impl ListingWriter {
         })
     }
 
-    /// The number entries from `origin` are pushed with.
-    pub fn origin(&mut self, origin: &Arc<Origin>) -> Result<u16> {
-        if let Some(i) = self.origins.iter().position(|o| Arc::ptr_eq(o, origin)) {
-            return Ok(i as u16);
+    /// The number entries from `origin` are pushed with. (Its address is
+    /// a key only while `origins` holds it, which is as long as `self`.)
+    pub fn origin(&mut self, origin: &Arc<Origin>) -> u32 {
+        let next = self.origins.len() as u32;
+        let i = *self
+            .known
+            .entry(Arc::as_ptr(origin) as usize)
+            .or_insert(next);
+        if i == next {
+            self.origins.push(origin.clone());
         }
-        let i = u16::try_from(self.origins.len()).map_err(|_| {
-            Error::io(
-                NAMES,
-                std::io::Error::other("more than 65,536 folders and files given at once"),
-            )
-        })?;
-        self.origins.push(origin.clone());
-        Ok(i)
+        i
     }
 
-    pub fn push(&mut self, rel: &str, origin: u16) -> Result<()> {
+    pub fn push(&mut self, rel: &str, origin: u32) -> Result<()> {
         self.names
             .write_all(rel.as_bytes())
             .map_err(|e| Error::io(NAMES, e))?;
@@ -193,7 +197,7 @@ impl Listing {
                 })?;
                 Ok(Entry {
                     rel: rel.into(),
-                    origin: self.origins[usize::from(p.origin)].clone(),
+                    origin: self.origins[p.origin as usize].clone(),
                 })
             })
             .collect()
@@ -249,10 +253,57 @@ impl Listing {
             if last.as_ref().is_some_and(|l| l.cmp_shown(&entry).is_eq()) {
                 continue;
             }
-            let origin = out.origin(&entry.origin)?;
+            let origin = out.origin(&entry.origin);
             out.push(&entry.rel, origin)?;
             last = Some(entry);
         }
         out.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(origin: &Arc<Origin>, names: &[&str]) -> Listing {
+        let mut w = ListingWriter::new().unwrap();
+        let o = w.origin(origin);
+        for n in names {
+            w.push(n, o).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    fn origin(root: &str, shown_as: Shown) -> Arc<Origin> {
+        Arc::new(Origin {
+            root: root.into(),
+            shown_as,
+        })
+    }
+
+    #[test]
+    fn listings_merge_in_shown_order_with_a_file_given_twice_kept_once() {
+        let seeds = origin("seeds", Shown::Under("seeds".into()));
+        let more = origin("more", Shown::Under("more".into()));
+        let lone = origin("seeds", Shown::As("seeds/b.txt".into()));
+        let merged = Listing::merge(&[
+            listing(&seeds, &["a.txt", "b.txt", "x/c.txt"]),
+            listing(&lone, &["b.txt"]),
+            listing(&more, &["z.txt"]),
+        ])
+        .unwrap();
+        let shown: Vec<String> = merged
+            .iter()
+            .map(|e| e.unwrap().shown().into_owned())
+            .collect();
+        assert_eq!(
+            shown,
+            ["more/z.txt", "seeds/a.txt", "seeds/b.txt", "seeds/x/c.txt"]
+        );
+        // Read back one at a time and a range at a time alike.
+        let e = merged.get(3).unwrap();
+        assert_eq!(e.path(), PathBuf::from("seeds/x/c.txt"));
+        assert_eq!(merged.range(1, 3).unwrap()[1].shown(), "seeds/b.txt");
+        assert!(merged.range(2, 2).unwrap().is_empty());
     }
 }

@@ -10,12 +10,12 @@ use super::corpus::Corpus;
 use super::inputs::Inputs;
 use super::partition::Shard;
 use crate::check::across::{Fingerprint, FINGERPRINTS};
-use crate::input::listing::{ListingWriter, Origin, Shown};
 use crate::check::similarity;
 use crate::config::{self, DatasetConfig};
 use crate::diagnostic::{self, Diagnostic, Rule, Severity};
 use crate::error::{json, Error, Result};
 use crate::fault::{self, Checked, Op};
+use crate::input::listing::{ListingWriter, Origin, Shown};
 use crate::input::sources::Sources;
 use crate::record::store::Store;
 use crate::record::Article;
@@ -230,7 +230,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged> {
     let no_folder = names.origin(&std::sync::Arc::new(Origin {
         root: PathBuf::new(),
         shown_as: Shown::Rel,
-    }))?;
+    }));
     for (m, d) in &parts {
         for pd in &m.diagnostics {
             let rule = *Rule::ALL
