@@ -8,7 +8,10 @@ bin=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/release/newscorpus
 [ -x "$bin" ] || (cd "$(dirname "${BASH_SOURCE[0]}")/.." && cargo build --release --locked --quiet)
 measure() { # label, command...
   local label=$1; shift
-  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@" 2>&1 >/dev/null | grep -E "^$label:|^ +[0-9.]+ s " || true
+  # The label is matched as text: it may hold parentheses.
+  local quoted
+  quoted=$(printf '%s' "$label" | sed 's/[][().*^$+?{}|\\/]/\\&/g')
+  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@" 2>&1 >/dev/null | grep -E "^$quoted:|^ +[0-9.]+ s " || true
 }
 floor() { # label, dir
   find "$2" -type f -print0 | xargs -0 cat > /dev/null
