@@ -244,9 +244,9 @@ const NEAR_KEPT: &str = "near";
 /// earlier one; under a keep-one policy, on the dropped file, naming the
 /// one kept.
 ///
-/// `names` gives the file name of a fingerprint's `name` index: built when
-/// asked (for a finding, or to break a tie), so a million names never sit
-/// in memory at once.
+/// `names` gives the file name of a fingerprint's `name` index, read when
+/// asked (for the members of a group or a near pair only), so a million
+/// names never sit in memory at once.
 ///
 /// Which copy is kept depends only on the records (published, URL, id,
 /// file name), never on the order of `fps`: a sharded build's merge keeps

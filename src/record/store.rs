@@ -198,8 +198,9 @@ impl Store {
             .take()
             .expect("a store is finished once")
             .seal()?;
-        // A key's offset is unique, so the keys' own order is release
-        // order with ties (none) broken by position: what any budget gives.
+        // Keys sort by release order, then by offset (insertion order). Two
+        // keys alike in both are alike in length too (one id, one body), so
+        // every budget gives the same sequence.
         let mut sorter = Sorter::<Key>::new(spill::budget());
         let mut dropped = self.dropped.iter().peekable();
         for row in inserted.scan() {
