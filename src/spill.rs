@@ -124,6 +124,32 @@ fn write_run<T: Fixed>(keys: impl Iterator<Item = Result<T>>) -> Result<File> {
     Ok(file)
 }
 
+/// Calls `each` with the items of every run of equal keys in `sorted` (a
+/// [`Sorter`]'s output as key and item), in order: how sorted keys become
+/// groups.
+pub fn runs<K: PartialEq, V>(
+    sorted: impl Iterator<Item = Result<(K, V)>>,
+    mut each: impl FnMut(&[V]) -> Result<()>,
+) -> Result<()> {
+    let mut run = Vec::new();
+    let mut at = None;
+    for item in sorted {
+        let (key, value) = item?;
+        if at.as_ref() != Some(&key) {
+            if !run.is_empty() {
+                each(&run)?;
+                run.clear();
+            }
+            at = Some(key);
+        }
+        run.push(value);
+    }
+    if !run.is_empty() {
+        each(&run)?;
+    }
+    Ok(())
+}
+
 /// Rows appended to an anonymous temporary file, then read back in order or
 /// by index (see [`Table`]): a list as long as the corpus that need not sit
 /// in memory.
@@ -388,6 +414,22 @@ mod tests {
         assert_eq!(sorted(&keys, 16), expected);
         assert_eq!(sorted(&keys, 1000), expected);
         assert_eq!(sorted(&[], 16), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn runs_are_the_items_of_equal_keys_in_order() {
+        let sorted = [(1, 'a'), (1, 'b'), (2, 'c'), (5, 'd'), (5, 'e'), (5, 'f')];
+        let mut seen = Vec::new();
+        runs(sorted.into_iter().map(Ok), |run| {
+            seen.push(run.iter().collect::<String>());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, ["ab", "c", "def"]);
+        runs(std::iter::empty::<Result<(u8, u8)>>(), |_| {
+            panic!("no runs")
+        })
+        .unwrap();
     }
 
     #[test]

@@ -131,9 +131,7 @@ fn groups<'n>(
             sorter.push((key(&f), i as u32))?;
         }
     }
-    let mut run: Vec<u32> = Vec::new();
-    let mut at = None;
-    let mut close = |run: &mut Vec<u32>| -> Result<()> {
+    spill::runs(sorter.finish()?, |run| {
         if run.len() > 1 {
             let mut members = run
                 .iter()
@@ -142,18 +140,8 @@ fn groups<'n>(
             members.sort_by(|a, b| a.name.cmp(&b.name).then(a.i.cmp(&b.i)));
             each(&members);
         }
-        run.clear();
         Ok(())
-    };
-    for keyed in sorter.finish()? {
-        let (k, i) = keyed?;
-        if at != Some(k) {
-            close(&mut run)?;
-            at = Some(k);
-        }
-        run.push(i);
-    }
-    close(&mut run)
+    })
 }
 
 /// How a dropped record copies the one kept.

@@ -10,7 +10,7 @@
 //! the text (no random state), so the findings are the same on every run.
 
 use crate::error::Result;
-use crate::spill::Sorter;
+use crate::spill::{self, Sorter};
 
 pub const BANDS: usize = 16;
 const ROWS: usize = 4;
@@ -356,7 +356,6 @@ pub fn candidates_by(
     mut fill: impl FnMut(usize, &mut dyn FnMut(u32, u32)) -> Result<()>,
 ) -> Result<Vec<(u32, u32)>> {
     let mut pairs = Vec::new();
-    let mut bucket: Vec<u32> = Vec::new();
     for band in 0..BANDS {
         let mut sorter = Sorter::<u64>::new(budget);
         let mut failed = None;
@@ -371,25 +370,17 @@ pub fn candidates_by(
         // A huge bucket means a degenerate text (e.g. empty); comparing it
         // all-to-all would be quadratic, and exact duplicates are caught
         // by their hashes anyway.
-        let mut close = |bucket: &mut Vec<u32>| {
+        let keyed = sorter
+            .finish()?
+            .map(|packed| packed.map(|p| ((p >> 32) as u32, p as u32)));
+        spill::runs(keyed, |bucket| {
             if bucket.len() <= 64 {
                 for (x, &a) in bucket.iter().enumerate() {
                     pairs.extend(bucket[x + 1..].iter().map(|&b| (a, b)));
                 }
             }
-            bucket.clear();
-        };
-        let mut at = None;
-        for packed in sorter.finish()? {
-            let packed = packed?;
-            let (key, item) = ((packed >> 32) as u32, packed as u32);
-            if at != Some(key) {
-                close(&mut bucket);
-                at = Some(key);
-            }
-            bucket.push(item);
-        }
-        close(&mut bucket);
+            Ok(())
+        })?;
     }
     pairs.sort_unstable();
     pairs.dedup();

@@ -202,8 +202,7 @@ fn portable_hash(rel: &str) -> u64 {
 /// [`portable_hash`] and index.
 fn name_collisions(sorted: &Listing, keyed: Sorter<(u64, u32)>) -> Result<Vec<Diagnostic>> {
     let mut out = Vec::new();
-    let mut group: Vec<u32> = Vec::new();
-    let mut check = |group: &mut Vec<u32>| -> Result<()> {
+    spill::runs(keyed.finish()?, |group| {
         if group.len() > 1 {
             let mut seen: Vec<(String, Box<str>)> = Vec::new();
             for &i in group.iter() {
@@ -226,19 +225,8 @@ fn name_collisions(sorted: &Listing, keyed: Sorter<(u64, u32)>) -> Result<Vec<Di
                 }
             }
         }
-        group.clear();
         Ok(())
-    };
-    let mut at = None;
-    for key in keyed.finish()? {
-        let (hash, i) = key?;
-        if at != Some(hash) {
-            check(&mut group)?;
-            at = Some(hash);
-        }
-        group.push(i);
-    }
-    check(&mut group)?;
+    })?;
     out.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(out)
 }
