@@ -281,6 +281,23 @@ fn read_row<T: Row>(file: &File, name: &'static str, i: usize, len: usize) -> Re
     Ok(T::get(bytes))
 }
 
+/// A set of indices below a bound, a bit each: an eighth of a byte an
+/// article where a flag for each must stay in memory.
+#[derive(Clone)]
+pub struct Bits(Vec<u64>);
+
+impl Bits {
+    pub fn new(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    pub fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    pub fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
 /// An anonymous temporary file, through the fault gate, and a buffered
 /// writer of `capacity` bytes to it; errors name it as `name`.
 pub fn temporary(name: &'static str, capacity: usize) -> Result<(File, BufWriter<Checked<File>>)> {

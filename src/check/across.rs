@@ -6,7 +6,7 @@ use crate::config::{ExactPolicy, Limits, NearPolicy};
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::error::Result;
 use crate::record::store::Store;
-use crate::spill::{self, Row, Sorter, Table};
+use crate::spill::{self, Bits, Row, Sorter, Table};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -94,22 +94,6 @@ impl<'n> Member<'n> {
             fp,
             name: names(fp.name)?,
         })
-    }
-}
-
-/// A set of fingerprint indices, a bit each.
-#[derive(Clone)]
-struct Bits(Vec<u64>);
-
-impl Bits {
-    fn new(n: usize) -> Self {
-        Bits(vec![0; n.div_ceil(64)])
-    }
-    fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-    fn has(&self, i: usize) -> bool {
-        self.0[i / 64] & (1 << (i % 64)) != 0
     }
 }
 

@@ -129,35 +129,32 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let reference = against::load(release, cache_dir.as_deref())?;
         let seen: std::collections::HashSet<(String, crate::diagnostic::Rule)> =
             diags.iter().map(|d| (d.file.clone(), d.rule)).collect();
+        let mut found = against::check(&store, &reference, &limits)?;
         // Records name their file relative to its folder; findings name it
-        // as the contributor gave it.
-        let mut shown: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        for e in entries.iter() {
-            let e = e?;
-            let name = e.shown().into_owned();
-            shown.entry(e.rel.into()).or_insert(name);
+        // as the contributor gave it. Only the names of files with findings
+        // are looked up, so nothing here grows with the files checked.
+        let mut shown: std::collections::HashMap<String, Option<String>> =
+            found.iter().map(|d| (d.file.clone(), None)).collect();
+        if !shown.is_empty() {
+            for e in entries.iter() {
+                let e = e?;
+                if let Some(name @ None) = shown.get_mut(&*e.rel) {
+                    *name = Some(e.shown().into_owned());
+                }
+            }
         }
-        // A chunk of records at a time, so memory does not grow with the
-        // number of files checked.
-        for start in (0..store.len()).step_by(4096) {
-            let end = (start + 4096).min(store.len());
-            let chunk = (start..end)
-                .map(|i| {
-                    let a = store.get(i)?;
-                    let name = shown
-                        .get(a.source_file.as_str())
-                        .map_or_else(|| a.source_file.clone(), |s| s.to_string());
-                    Ok((name, a))
-                })
-                .collect::<crate::error::Result<Vec<_>>>()?;
-            // A copy inside the folder is already reported; the release's
-            // copy of the same kind would only repeat it.
-            diags.extend(
-                against::check(&chunk, &reference, &limits)?
-                    .into_iter()
-                    .filter(|d| !seen.contains(&(d.file.clone(), d.rule))),
-            );
+        for d in &mut found {
+            if let Some(Some(name)) = shown.get(&d.file) {
+                d.file.clone_from(name);
+            }
         }
+        // A copy inside the folder is already reported; the release's
+        // copy of the same kind would only repeat it.
+        diags.extend(
+            found
+                .into_iter()
+                .filter(|d| !seen.contains(&(d.file.clone(), d.rule))),
+        );
     }
     if args.strict {
         for d in &mut diags {

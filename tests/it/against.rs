@@ -126,6 +126,37 @@ fn the_cache_changes_nothing_but_speed_and_a_bad_cache_is_ignored() {
 }
 
 #[test]
+fn a_sort_budget_of_a_few_bytes_finds_the_same() {
+    let wd = setup();
+    // The same story saved with other page chrome: a copy of the body.
+    let seed = fs::read_to_string(wd.path().join("seeds/002_c85ca255a4b327b4.txt")).unwrap();
+    wd.write(
+        "new/012_00000000000000cc.txt",
+        format!("{}\n\nSHARE THIS ARTICLE ON\n", seed.trim_end()),
+    );
+    let rel = release(&wd);
+    // Both sides' keys are joined by the external sort: with a budget of
+    // 16 bytes, every key is a run of its own.
+    let findings = |budget: &str| {
+        let out = wd
+            .command(&["validate", "new", "--against", &rel, "--format", "json"])
+            .env("NEWSCORPUS_SORT_BUFFER", budget)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        findings(&out)
+    };
+    let spilled = findings("16");
+    for rule in ["duplicate-source", "duplicate-text", "near-duplicate"] {
+        assert!(
+            spilled.iter().any(|(_, r, _)| r == rule),
+            "no {rule}: {spilled:?}"
+        );
+    }
+    assert_eq!(spilled, findings("1G"));
+}
+
+#[test]
 fn a_missing_release_is_a_usage_error() {
     let wd = setup();
     let out = wd.run(&["validate", "new", "--against", "dist/9.9.9"]);
