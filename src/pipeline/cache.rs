@@ -15,14 +15,21 @@
 //! (sorted keys -> where each entry is, with a trailing SHA-256). A run
 //! keeps the entries it used or wrote; when live entries fill less than
 //! half of the pack, the pack is rewritten.
+//!
+//! The index is searched where it lies, on disk: keys are digests, spread
+//! evenly, so a fixed table of where each range of leading bits starts
+//! finds a key's few neighbours in one read. What a run adds goes through
+//! the external sort, and the new index is the merge of the two. Memory is
+//! a bit for each indexed entry, the table, and the sort budget.
 
 use crate::check::similarity::{Sketch, BANDS};
 use crate::config::Limits;
 use crate::diagnostic::{Diagnostic, Rule, Severity, Snippet};
 use crate::fault::{self, Checked, Op};
+use crate::spill::{self, Appender, Bits, Row, Sorter};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -54,7 +61,8 @@ pub struct Entry {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// Where an entry is in the pack, under its key: a row of the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Slot {
     key: u128,
     offset: u64,
@@ -62,15 +70,98 @@ struct Slot {
     check: u64,
 }
 
+impl Row for Slot {
+    const SIZE: usize = ENTRY;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.key.to_le_bytes());
+        out.extend_from_slice(&self.offset.to_le_bytes());
+        out.extend_from_slice(&self.len.to_le_bytes());
+        out.extend_from_slice(&self.check.to_le_bytes());
+    }
+    fn get(c: &[u8]) -> Self {
+        Slot {
+            key: u128::from_le_bytes(c[0..16].try_into().unwrap_or([0; 16])),
+            offset: u64::from_le_bytes(c[16..24].try_into().unwrap_or([0; 8])),
+            len: u32::from_le_bytes(c[24..28].try_into().unwrap_or([0; 4])),
+            check: u64::from_le_bytes(c[28..36].try_into().unwrap_or([0; 8])),
+        }
+    }
+}
+
+/// How errors name the sorted run of entries a run adds and the list of
+/// live ones.
+const FRESH: &str = "the parse cache's new index (a temporary file)";
+
+/// An earlier run's index, read where it lies.
+struct Index {
+    file: File,
+    /// Where the first slot is in the file.
+    start: u64,
+    len: usize,
+    /// The number of leading key bits that pick a bucket.
+    bits: u32,
+    /// Where each bucket's slots start, and one more: the end.
+    buckets: Vec<u32>,
+}
+
+/// A bucket for about this many slots: the read for one search.
+const PER_BUCKET: usize = 8;
+/// At most 2^20 buckets (4 MiB): past 8 million entries, buckets grow
+/// instead of the table.
+const MAX_BITS: u32 = 20;
+
+impl Index {
+    fn bucket(&self, key: u128) -> usize {
+        match self.bits {
+            0 => 0,
+            bits => (key >> (128 - bits)) as usize,
+        }
+    }
+
+    /// The slot for `key`, and where it is in the index.
+    fn find(&self, key: u128) -> Option<(usize, Slot)> {
+        let b = self.bucket(key);
+        let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
+        let mut block = vec![0u8; (hi - lo) * ENTRY];
+        self.file
+            .read_exact_at(&mut block, self.start + (lo * ENTRY) as u64)
+            .ok()?;
+        let slots: Vec<Slot> = block.chunks_exact(ENTRY).map(Slot::get).collect();
+        let i = slots.binary_search_by_key(&key, |s| s.key).ok()?;
+        Some((lo + i, slots[i]))
+    }
+
+    /// Every slot, in key order, a block at a time.
+    fn scan(&self) -> impl Iterator<Item = std::io::Result<(usize, Slot)>> + '_ {
+        let per_block = (1 << 16) / ENTRY;
+        (0..self.len).step_by(per_block).flat_map(move |lo| {
+            let hi = (lo + per_block).min(self.len);
+            let mut block = vec![0u8; (hi - lo) * ENTRY];
+            let read = self
+                .file
+                .read_exact_at(&mut block, self.start + (lo * ENTRY) as u64);
+            let rows: Vec<std::io::Result<(usize, Slot)>> = match read {
+                Ok(()) => (lo..)
+                    .zip(block.chunks_exact(ENTRY).map(Slot::get))
+                    .map(Ok)
+                    .collect(),
+                Err(e) => vec![Err(e)],
+            };
+            rows
+        })
+    }
+}
+
 pub struct ParseCache {
     dir: PathBuf,
     salt: [u8; 32],
     pack: File,
     pack_len: u64,
-    /// Sorted by key.
-    index: Vec<Slot>,
-    used: Vec<bool>,
-    fresh: Vec<Slot>,
+    index: Option<Index>,
+    /// Which of the index's entries this run found.
+    used: Bits,
+    /// The entries this run added; `None` once adding one failed.
+    fresh: Option<Sorter<Slot>>,
     _lock: File,
 }
 
@@ -225,31 +316,58 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
     })
 }
 
-fn read_index(path: &Path, salt: &[u8; 32]) -> Option<(u64, Vec<Slot>)> {
-    let mut bytes = Vec::new();
-    File::open(path).ok()?.read_to_end(&mut bytes).ok()?;
-    let (content, digest) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-    if Sha256::digest(content).as_slice() != digest {
+/// The index in `path`, if it is whole, for this salt, and sorted: read
+/// once through to check its digest and to count its buckets.
+fn read_index(path: &Path, salt: &[u8; 32]) -> Option<(u64, Index)> {
+    let file = File::open(path).ok()?;
+    let head = MAGIC.len() + salt.len() + 8;
+    let size = file.metadata().ok()?.len();
+    let body = size.checked_sub((head + 32) as u64)?;
+    if body % ENTRY as u64 != 0 {
         return None;
     }
-    let mut r = Reader(content);
+    let len = usize::try_from(body / ENTRY as u64).ok()?;
+    let mut reader = BufReader::with_capacity(1 << 16, file.try_clone().ok()?);
+    let mut digest = Sha256::new();
+    let mut header = vec![0u8; head];
+    reader.read_exact(&mut header).ok()?;
+    digest.update(&header);
+    let mut r = Reader(&header);
     if r.take(8)? != MAGIC || r.take(32)? != salt {
         return None;
     }
     let pack_len = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    if r.0.len() % ENTRY != 0 {
+    let bits = (len / PER_BUCKET).max(1).ilog2().min(MAX_BITS);
+    let mut index = Index {
+        file,
+        start: head as u64,
+        len,
+        bits,
+        buckets: vec![0; (1 << bits) + 1],
+    };
+    let mut row = [0u8; ENTRY];
+    let mut last = None;
+    for _ in 0..len {
+        reader.read_exact(&mut row).ok()?;
+        digest.update(row);
+        let key = Slot::get(&row).key;
+        // Unsorted or repeated keys: not an index this code wrote.
+        if last.is_some_and(|last| last >= key) {
+            return None;
+        }
+        last = Some(key);
+        let b = index.bucket(key);
+        index.buckets[b + 1] += 1;
+    }
+    let mut trailer = [0u8; 32];
+    reader.read_exact(&mut trailer).ok()?;
+    if digest.finalize().as_slice() != trailer {
         return None;
     }
-    let slots =
-        r.0.chunks_exact(ENTRY)
-            .map(|c| Slot {
-                key: u128::from_le_bytes(c[0..16].try_into().unwrap_or([0; 16])),
-                offset: u64::from_le_bytes(c[16..24].try_into().unwrap_or([0; 8])),
-                len: u32::from_le_bytes(c[24..28].try_into().unwrap_or([0; 4])),
-                check: u64::from_le_bytes(c[28..36].try_into().unwrap_or([0; 8])),
-            })
-            .collect();
-    Some((pack_len, slots))
+    for b in 1..index.buckets.len() {
+        index.buckets[b] += index.buckets[b - 1];
+    }
+    Some((pack_len, index))
 }
 
 impl ParseCache {
@@ -269,9 +387,9 @@ impl ParseCache {
         let pack_path = dir.join(PACK);
         let (pack_len, index) = match read_index(&dir.join(INDEX), &salt) {
             Some((len, index)) if std::fs::metadata(&pack_path).is_ok_and(|m| m.len() >= len) => {
-                (len, index)
+                (len, Some(index))
             }
-            _ => (0, Vec::new()),
+            _ => (0, None),
         };
         fault::check(Op::Create, &pack_path).ok()?;
         let pack = OpenOptions::new()
@@ -289,9 +407,9 @@ impl ParseCache {
             salt,
             pack,
             pack_len,
-            used: vec![false; index.len()],
+            used: Bits::new(index.as_ref().map_or(0, |i| i.len)),
             index,
-            fresh: Vec::new(),
+            fresh: Some(Sorter::new(spill::budget())),
             _lock: lock,
         })
     }
@@ -308,8 +426,7 @@ impl ParseCache {
 
     /// The entry for `key`, if the cache holds a sound one.
     pub fn get(&self, key: u128) -> Option<Entry> {
-        let i = self.index.binary_search_by_key(&key, |s| s.key).ok()?;
-        let slot = self.index[i];
+        let (_, slot) = self.index.as_ref()?.find(key)?;
         let mut buf = vec![0; slot.len as usize];
         self.pack.read_exact_at(&mut buf, slot.offset).ok()?;
         if check_of(&buf) != slot.check {
@@ -320,22 +437,32 @@ impl ParseCache {
 
     /// Records that `key` was found this run (so the entry is kept).
     pub fn mark_used(&mut self, key: u128) {
-        if let Ok(i) = self.index.binary_search_by_key(&key, |s| s.key) {
-            self.used[i] = true;
+        if let Some((i, _)) = self.index.as_ref().and_then(|x| x.find(key)) {
+            self.used.set(i);
         }
     }
 
     /// Appends an entry. An error only stops the caching, not the run.
     pub fn put(&mut self, key: u128, entry: &Entry) -> std::io::Result<()> {
         let bytes = encode(entry);
+        let fresh = self
+            .fresh
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the cache's new index failed earlier"))?;
         fault::check(Op::Write, &self.dir.join(PACK))?;
         self.pack.write_all_at(&bytes, self.pack_len)?;
-        self.fresh.push(Slot {
+        let slot = Slot {
             key,
             offset: self.pack_len,
             len: bytes.len() as u32,
             check: check_of(&bytes),
-        });
+        };
+        if let Err(e) = fresh.push(slot) {
+            // An index that lost an entry must not be saved: without it
+            // the pack's end would be indexed but the entry not.
+            self.fresh = None;
+            return Err(std::io::Error::other(e.to_string()));
+        }
         self.pack_len += bytes.len() as u64;
         Ok(())
     }
@@ -348,43 +475,55 @@ impl ParseCache {
     }
 
     fn save(mut self) -> std::io::Result<()> {
-        // The list of fresh entries becomes the new index in place: at a
-        // million files a second list of slots would be the run's peak.
-        let mut live = std::mem::take(&mut self.fresh);
-        let (index, used) = (
-            std::mem::take(&mut self.index),
-            std::mem::take(&mut self.used),
-        );
-        live.extend(
-            index
-                .into_iter()
-                .zip(used)
-                .filter(|(_, u)| *u)
-                .map(|(s, _)| s),
-        );
-        live.sort_unstable_by_key(|s| s.key);
-        live.dedup_by_key(|s| s.key);
-        let live_bytes: u64 = live.iter().map(|s| u64::from(s.len)).sum();
-        if live_bytes * 2 < self.pack_len {
-            let tmp = self.dir.join(format!("{PACK}.tmp"));
-            let mut out = BufWriter::new(Checked::new(fault::create(&tmp)?, &tmp));
-            let mut at = 0u64;
-            for s in &mut live {
-                let mut buf = vec![0; s.len as usize];
-                self.pack.read_exact_at(&mut buf, s.offset)?;
-                out.write_all(&buf)?;
-                s.offset = at;
-                at += u64::from(s.len);
+        let io = |e: crate::error::Error| std::io::Error::other(e.to_string());
+        let fresh = self
+            .fresh
+            .take()
+            .ok_or_else(|| std::io::Error::other("the cache's new index failed earlier"))?;
+        // The live entries, in key order: those added, then those found,
+        // merged; an entry added under a key the index has (its old entry
+        // was damaged) replaces it.
+        let mut added = fresh.finish().map_err(io)?.peekable();
+        let found = self
+            .index
+            .iter()
+            .flat_map(|x| x.scan())
+            .filter(|s| s.as_ref().map_or(true, |(i, _)| self.used.has(*i)));
+        let mut live = Appender::<Slot>::new(FRESH).map_err(io)?;
+        let mut live_bytes = 0u64;
+        let mut last = None;
+        let mut keep = |s: Slot, live: &mut Appender<Slot>| -> std::io::Result<()> {
+            if last.replace(s.key) != Some(s.key) {
+                live_bytes += u64::from(s.len);
+                live.push(&s).map_err(io)?;
             }
-            let file = out.into_inner().map_err(|e| e.into_error())?.into_inner();
-            fault::sync(&file, &tmp)?;
-            fault::rename(&tmp, &self.dir.join(PACK))?;
-            self.pack_len = at;
+            Ok(())
+        };
+        for old in found {
+            let (_, old) = old?;
+            while let Some(new) = added.next_if(|n| n.as_ref().map_or(true, |n| n.key <= old.key)) {
+                keep(new.map_err(io)?, &mut live)?;
+            }
+            keep(old, &mut live)?;
+        }
+        for new in added {
+            keep(new.map_err(io)?, &mut live)?;
+        }
+        let live = live.seal().map_err(io)?;
+        let compact = live_bytes * 2 < self.pack_len;
+        let mut pack = None;
+        if compact {
+            let tmp = self.dir.join(format!("{PACK}.tmp"));
+            pack = Some((
+                BufWriter::new(Checked::new(fault::create(&tmp)?, &tmp)),
+                tmp,
+            ));
+            self.pack_len = live_bytes;
         } else {
             fault::check(Op::Sync, &self.dir.join(PACK))?;
             self.pack.sync_data()?;
         }
-        // Written as it is hashed, not assembled first (36 MB at a million).
+        // Written as it is hashed, never assembled first.
         let tmp = self.dir.join(format!("{INDEX}.tmp"));
         let mut out = BufWriter::new(Checked::new(fault::create(&tmp)?, &tmp));
         let mut digest = Sha256::new();
@@ -395,13 +534,25 @@ impl ParseCache {
         put(MAGIC)?;
         put(&self.salt)?;
         put(&self.pack_len.to_le_bytes())?;
-        for s in &live {
-            let mut entry = [0u8; ENTRY];
-            entry[0..16].copy_from_slice(&s.key.to_le_bytes());
-            entry[16..24].copy_from_slice(&s.offset.to_le_bytes());
-            entry[24..28].copy_from_slice(&s.len.to_le_bytes());
-            entry[28..36].copy_from_slice(&s.check.to_le_bytes());
-            put(&entry)?;
+        let mut at = 0u64;
+        let mut row = Vec::with_capacity(ENTRY);
+        for s in live.scan() {
+            let (_, mut s) = s.map_err(io)?;
+            if let Some((w, _)) = pack.as_mut() {
+                let mut buf = vec![0; s.len as usize];
+                self.pack.read_exact_at(&mut buf, s.offset)?;
+                w.write_all(&buf)?;
+                s.offset = at;
+                at += u64::from(s.len);
+            }
+            row.clear();
+            s.put(&mut row);
+            put(&row)?;
+        }
+        if let Some((w, tmp)) = pack {
+            let file = w.into_inner().map_err(|e| e.into_error())?.into_inner();
+            fault::sync(&file, &tmp)?;
+            fault::rename(&tmp, &self.dir.join(PACK))?;
         }
         out.write_all(&digest.finalize())?;
         out.into_inner().map_err(|e| e.into_error())?;
@@ -470,6 +621,51 @@ mod tests {
         };
         let c = ParseCache::open(dir.path(), &other).unwrap();
         assert_eq!(c.get(c.key("a.txt", "aa")), None);
+    }
+
+    fn numbered(n: u32) -> Entry {
+        Entry {
+            record: Some((format!("{{\"n\":{n}}}").into_bytes(), [n; BANDS])),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn thousands_of_entries_are_found_where_they_lie_and_the_pack_is_compacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits::default();
+        let mut c = ParseCache::open(dir.path(), &limits).unwrap();
+        let keys: Vec<u128> = (0..5000)
+            .map(|n| c.key(&format!("{n}.txt"), "aa"))
+            .collect();
+        for (n, &k) in (0..).zip(&keys) {
+            c.put(k, &numbered(n)).unwrap();
+        }
+        c.finish();
+        let pack = || std::fs::metadata(dir.path().join(PACK)).unwrap().len();
+        let full = pack();
+
+        let mut c = ParseCache::open(dir.path(), &limits).unwrap();
+        assert!(c.index.as_ref().unwrap().bits >= 9, "several buckets");
+        for (n, &k) in (0..).zip(&keys) {
+            assert_eq!(c.get(k), Some(numbered(n)), "entry {n}");
+        }
+        assert_eq!(c.get(c.key("5000.txt", "aa")), None);
+        // A third is used; a new one is added under a key between them.
+        for &k in keys.iter().step_by(3) {
+            c.mark_used(k);
+        }
+        let extra = c.key("extra.txt", "aa");
+        c.put(extra, &numbered(99_999)).unwrap();
+        c.finish();
+        assert!(pack() * 2 < full, "the pack was compacted");
+
+        let c = ParseCache::open(dir.path(), &limits).unwrap();
+        for (n, &k) in (0..).zip(&keys) {
+            let want = (n % 3 == 0).then(|| numbered(n));
+            assert_eq!(c.get(k), want, "entry {n}");
+        }
+        assert_eq!(c.get(extra), Some(numbered(99_999)));
     }
 
     #[test]
