@@ -478,6 +478,7 @@ pub fn check(store: &Store, reference: &Reference, limits: &Limits) -> Result<Ve
     }
     let mine = mine.seal()?;
     push_released(reference, exact_keys, &mut exact, &filter)?;
+    drop(filter);
     let mut hits = matches(exact, false)?.finish()?.peekable();
 
     // Each new record's exact matches, in store order. Those with neither
