@@ -200,18 +200,13 @@ impl<T: Row> Appender<T> {
     /// The `i`th row pushed, if it was pushed before the last
     /// [`Appender::flush`].
     pub fn get(&self, i: usize) -> Result<T> {
-        read_row(&self.file, self.name, i, self.len)
+        read_row(&self.file, self.name, 0, i, self.len)
     }
 
     /// Ends appending: every row is written and can be read back.
     pub fn seal(mut self) -> Result<Table<T>> {
         self.writer.flush().map_err(|e| Error::io(self.name, e))?;
-        Ok(Table {
-            name: self.name,
-            file: self.file,
-            len: self.len,
-            row: PhantomData,
-        })
+        Ok(Table::at(self.file, self.name, 0, self.len))
     }
 }
 
@@ -220,18 +215,32 @@ impl<T: Row> Appender<T> {
 pub struct Table<T: Row> {
     name: &'static str,
     file: File,
+    /// Where the first row is in the file.
+    start: u64,
     len: usize,
     row: PhantomData<T>,
 }
 
 impl<T: Row> Table<T> {
+    /// The `len` rows from byte `start` of `file`, a file of rows written
+    /// by other means (one with a header first); errors name it `name`.
+    pub fn at(file: File, name: &'static str, start: u64, len: usize) -> Self {
+        Table {
+            name,
+            file,
+            start,
+            len,
+            row: PhantomData,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// The `i`th row pushed.
     pub fn get(&self, i: usize) -> Result<T> {
-        read_row(&self.file, self.name, i, self.len)
+        read_row(&self.file, self.name, self.start, i, self.len)
     }
 
     /// Rows `start..end`, in one read.
@@ -243,7 +252,7 @@ impl<T: Row> Table<T> {
         );
         let mut block = vec![0u8; (end - start) * T::SIZE];
         self.file
-            .read_exact_at(&mut block, (start * T::SIZE) as u64)
+            .read_exact_at(&mut block, self.start + (start * T::SIZE) as u64)
             .map_err(|e| Error::io(self.name, e))?;
         Ok(block.chunks_exact(T::SIZE).map(T::get).collect())
     }
@@ -266,7 +275,14 @@ impl<T: Row> Table<T> {
     }
 }
 
-fn read_row<T: Row>(file: &File, name: &'static str, i: usize, len: usize) -> Result<T> {
+/// Row `i` of the `len` rows from byte `start` of `file`.
+fn read_row<T: Row>(
+    file: &File,
+    name: &'static str,
+    start: u64,
+    i: usize,
+    len: usize,
+) -> Result<T> {
     assert!(i < len, "row {i} of a table of {len}");
     // Rows are small: read on the stack, not allocated for each read.
     let (mut small, mut large) = ([0u8; 64], Vec::new());
@@ -276,7 +292,7 @@ fn read_row<T: Row>(file: &File, name: &'static str, i: usize, len: usize) -> Re
         large.resize(T::SIZE, 0);
         &mut large[..]
     };
-    file.read_exact_at(bytes, (i * T::SIZE) as u64)
+    file.read_exact_at(bytes, start + (i * T::SIZE) as u64)
         .map_err(|e| Error::io(name, e))?;
     Ok(T::get(bytes))
 }

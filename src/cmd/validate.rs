@@ -9,7 +9,7 @@
 use super::common::{rebase, stderr_color, Exit, Format};
 use crate::config::{self, DatasetConfig, Limits};
 use crate::diagnostic::render::{self, Summary};
-use crate::diagnostic::{self, Severity};
+use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::dist::against;
 use crate::input::discover;
 use crate::input::listing::{Listing, ListingWriter, Origin, Shown};
@@ -130,24 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let seen: std::collections::HashSet<(String, crate::diagnostic::Rule)> =
             diags.iter().map(|d| (d.file.clone(), d.rule)).collect();
         let mut found = against::check(&store, &reference, &limits)?;
-        // Records name their file relative to its folder; findings name it
-        // as the contributor gave it. Only the names of files with findings
-        // are looked up, so nothing here grows with the files checked.
-        let mut shown: std::collections::HashMap<String, Option<String>> =
-            found.iter().map(|d| (d.file.clone(), None)).collect();
-        if !shown.is_empty() {
-            for e in entries.iter() {
-                let e = e?;
-                if let Some(name @ None) = shown.get_mut(&*e.rel) {
-                    *name = Some(e.shown().into_owned());
-                }
-            }
-        }
-        for d in &mut found {
-            if let Some(Some(name)) = shown.get(&d.file) {
-                d.file.clone_from(name);
-            }
-        }
+        name_as_given(&mut found, &entries)?;
         // A copy inside the folder is already reported; the release's
         // copy of the same kind would only repeat it.
         diags.extend(
@@ -181,4 +164,27 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// Records name their file relative to its folder; findings name it as the
+/// contributor gave it. Only the files with findings are looked up, so
+/// nothing here grows with the number of files checked.
+fn name_as_given(found: &mut [Diagnostic], entries: &Listing) -> crate::error::Result<()> {
+    let mut shown: std::collections::HashMap<String, Option<String>> =
+        found.iter().map(|d| (d.file.clone(), None)).collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    for e in entries.iter() {
+        let e = e?;
+        if let Some(name @ None) = shown.get_mut(&*e.rel) {
+            *name = Some(e.shown().into_owned());
+        }
+    }
+    for d in found {
+        if let Some(Some(name)) = shown.get(&d.file) {
+            d.file.clone_from(name);
+        }
+    }
+    Ok(())
 }

@@ -366,7 +366,7 @@ impl Filter {
 
 /// Puts a new record's keys in the join and the filter.
 fn push_new(
-    keys: impl Iterator<Item = (u8, u128)>,
+    keys: impl IntoIterator<Item = (u8, u128)>,
     index: usize,
     sorter: &mut Sorter<Join>,
     filter: &mut Filter,
@@ -472,7 +472,7 @@ pub fn check(store: &Store, reference: &Reference, limits: &Limits) -> Result<Ve
             .collect();
         for (i, p) in (start..).zip(prints) {
             let p = p?;
-            push_new(exact_keys(&p).into_iter(), i, &mut exact, &mut filter)?;
+            push_new(exact_keys(&p), i, &mut exact, &mut filter)?;
             mine.push(&p)?;
         }
     }
@@ -496,7 +496,7 @@ pub fn check(store: &Store, reference: &Reference, limits: &Limits) -> Result<Ve
         }
         let [by_source, by_id, by_text] = first;
         if by_source.is_none() && by_text.is_none() {
-            push_new(band_keys(&p).into_iter(), i, &mut near, &mut filter)?;
+            push_new(band_keys(&p), i, &mut near, &mut filter)?;
         }
         if first.iter().all(Option::is_none) {
             continue;

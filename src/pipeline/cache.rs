@@ -26,7 +26,7 @@ use crate::check::similarity::{Sketch, BANDS};
 use crate::config::Limits;
 use crate::diagnostic::{Diagnostic, Rule, Severity, Snippet};
 use crate::fault::{self, Checked, Op};
-use crate::spill::{self, Appender, Bits, Row, Sorter};
+use crate::spill::{self, Appender, Bits, Row, Sorter, Table};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -94,15 +94,16 @@ const FRESH: &str = "the parse cache's new index (a temporary file)";
 
 /// An earlier run's index, read where it lies.
 struct Index {
-    file: File,
-    /// Where the first slot is in the file.
-    start: u64,
-    len: usize,
+    slots: Table<Slot>,
     /// The number of leading key bits that pick a bucket.
     bits: u32,
     /// Where each bucket's slots start, and one more: the end.
     buckets: Vec<u32>,
 }
+
+/// How errors name the index file when it is read back (they only mean
+/// the run goes on without the cache).
+const OLD_INDEX: &str = "the parse cache's index";
 
 /// A bucket for about this many slots: the read for one search.
 const PER_BUCKET: usize = 8;
@@ -121,34 +122,10 @@ impl Index {
     /// The slot for `key`, and where it is in the index.
     fn find(&self, key: u128) -> Option<(usize, Slot)> {
         let b = self.bucket(key);
-        let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
-        let mut block = vec![0u8; (hi - lo) * ENTRY];
-        self.file
-            .read_exact_at(&mut block, self.start + (lo * ENTRY) as u64)
-            .ok()?;
-        let slots: Vec<Slot> = block.chunks_exact(ENTRY).map(Slot::get).collect();
+        let lo = self.buckets[b] as usize;
+        let slots = self.slots.range(lo, self.buckets[b + 1] as usize).ok()?;
         let i = slots.binary_search_by_key(&key, |s| s.key).ok()?;
         Some((lo + i, slots[i]))
-    }
-
-    /// Every slot, in key order, a block at a time.
-    fn scan(&self) -> impl Iterator<Item = std::io::Result<(usize, Slot)>> + '_ {
-        let per_block = (1 << 16) / ENTRY;
-        (0..self.len).step_by(per_block).flat_map(move |lo| {
-            let hi = (lo + per_block).min(self.len);
-            let mut block = vec![0u8; (hi - lo) * ENTRY];
-            let read = self
-                .file
-                .read_exact_at(&mut block, self.start + (lo * ENTRY) as u64);
-            let rows: Vec<std::io::Result<(usize, Slot)>> = match read {
-                Ok(()) => (lo..)
-                    .zip(block.chunks_exact(ENTRY).map(Slot::get))
-                    .map(Ok)
-                    .collect(),
-                Err(e) => vec![Err(e)],
-            };
-            rows
-        })
     }
 }
 
@@ -339,9 +316,7 @@ fn read_index(path: &Path, salt: &[u8; 32]) -> Option<(u64, Index)> {
     let pack_len = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
     let bits = (len / PER_BUCKET).max(1).ilog2().min(MAX_BITS);
     let mut index = Index {
-        file,
-        start: head as u64,
-        len,
+        slots: Table::at(file, OLD_INDEX, head as u64, len),
         bits,
         buckets: vec![0; (1 << bits) + 1],
     };
@@ -407,7 +382,7 @@ impl ParseCache {
             salt,
             pack,
             pack_len,
-            used: Bits::new(index.as_ref().map_or(0, |i| i.len)),
+            used: Bits::new(index.as_ref().map_or(0, |i| i.slots.len())),
             index,
             fresh: Some(Sorter::new(spill::budget())),
             _lock: lock,
@@ -487,7 +462,7 @@ impl ParseCache {
         let found = self
             .index
             .iter()
-            .flat_map(|x| x.scan())
+            .flat_map(|x| x.slots.scan())
             .filter(|s| s.as_ref().map_or(true, |(i, _)| self.used.has(*i)));
         let mut live = Appender::<Slot>::new(FRESH).map_err(io)?;
         let mut live_bytes = 0u64;
@@ -500,7 +475,7 @@ impl ParseCache {
             Ok(())
         };
         for old in found {
-            let (_, old) = old?;
+            let (_, old) = old.map_err(io)?;
             while let Some(new) = added.next_if(|n| n.as_ref().map_or(true, |n| n.key <= old.key)) {
                 keep(new.map_err(io)?, &mut live)?;
             }
